@@ -1,0 +1,90 @@
+"""The acq exception tree.
+
+Every error acq raises on purpose derives from :class:`AcqError`, so
+``except acq.AcqError`` catches all of them and nothing else. Messages name the
+thing (device, PV, plan, parameter, document), what was expected, what was seen,
+and the fix.
+
+::
+
+    AcqError
+    ├── DocumentError             a document is malformed or out of place
+    │   └── DocumentValidationError   (also a ValueError) names type, field, problem
+    ├── EngineError               the RunEngine was used wrongly
+    │   ├── IllegalStateError         a transition the state machine forbids
+    │   ├── InvalidPlanError          RE was given something that is not a plan
+    │   └── PlanError                 a plan step was invalid (names the step + object)
+    ├── RunInterrupted            a run ended early on request (abort/stop/halt)
+    ├── WriterError               a writer could not write (destination, order)
+    ├── CatalogError              catalog storage / lookup failed
+    │   └── RunNotFound               (also a KeyError)
+    └── QueueError                the queue service rejected a request
+
+``devices`` has its own root, ``devices.DeviceError``, because ``devices`` is
+usable without acq.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AcqError",
+    "CatalogError",
+    "DocumentError",
+    "DocumentValidationError",
+    "EngineError",
+    "IllegalStateError",
+    "InvalidPlanError",
+    "PlanError",
+    "QueueError",
+    "RunInterrupted",
+    "RunNotFound",
+    "WriterError",
+]
+
+
+class AcqError(Exception):
+    """Root of every error acq raises on purpose."""
+
+
+class DocumentError(AcqError):
+    """A document is malformed, or arrived where it cannot be used."""
+
+
+class DocumentValidationError(DocumentError, ValueError):
+    """A document failed validation; the message names the type, field and problem."""
+
+
+class EngineError(AcqError):
+    """The RunEngine was used in a way it does not support."""
+
+
+class IllegalStateError(EngineError):
+    """A state-machine transition that is not allowed from the current state."""
+
+
+class InvalidPlanError(EngineError, TypeError):
+    """The RunEngine was handed something that is not a plan."""
+
+
+class PlanError(EngineError):
+    """A plan step was invalid; the message names the step and the object."""
+
+
+class RunInterrupted(AcqError):
+    """A run ended early because the user asked (abort, stop, halt)."""
+
+
+class WriterError(AcqError):
+    """A writer could not write (unwritable destination, documents out of order)."""
+
+
+class CatalogError(AcqError):
+    """Catalog storage or lookup failed."""
+
+
+class RunNotFound(CatalogError, KeyError):
+    """No run matches the key (scan id, uid or uid prefix)."""
+
+
+class QueueError(AcqError):
+    """The queue service rejected a request; the message names the parameter."""

@@ -1,0 +1,44 @@
+"""Argument parsing and dispatch for the ``acq`` command."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+# subcommand -> (module, help). Each module exposes
+# ``_add_arguments(parser)`` and ``_run(namespace) -> int``.
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("acq.cli._demo", "Run the demo session on simulated devices."),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``acq`` command."""
+    parser = argparse.ArgumentParser(
+        prog="acq",
+        description="acq: asyncio-native experiment orchestration.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in _COMMANDS.items():
+        mod = importlib.import_module(module)
+        sp = sub.add_parser(name, help=help_text, description=help_text)
+        mod._add_arguments(sp)
+        sp.set_defaults(_entry=mod._run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``acq`` console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    entry: Callable[[argparse.Namespace], int] | None = getattr(args, "_entry", None)
+    if entry is None:
+        parser.print_help()
+        return 2
+    return entry(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,8 @@
+"""devices: async hardware abstraction (signals, backends, devices, sim, epics).
+
+Usable without the engine: ``await motor.set(1.0)`` works in a notebook.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []
