@@ -5,4 +5,6 @@ Usable without the engine: ``await motor.set(1.0)`` works in a notebook.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from devices._backend import DataKey, Limits, LimitsRange, Reading, SignalBackend
+
+__all__ = ["DataKey", "Limits", "LimitsRange", "Reading", "SignalBackend"]

@@ -1,0 +1,1 @@
+"""acq benchmarks: one script per question, each compared side by side with its anchor."""
