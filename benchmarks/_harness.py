@@ -159,7 +159,8 @@ class Bench:
         for f in self.figures:
             anc = f.get("anchor", {}).get("median", "")
             ratio = f.get("ratio", "")
-            goal = f"{f.get('goal', '')} {'MET' if f.get('met') else ('MISSED' if f.get('met') is False else '')}"
+            verdict = {True: "MET", False: "MISSED"}.get(f.get("met"), "")  # type: ignore[call-overload]
+            goal = f"{f.get('goal', '')} {verdict}"
             print(
                 f"{f['name'][:38]:38} {f['unit']:>12} {f['acq']['median']:>14} "
                 f"{anc!s:>14} {ratio!s:>8}  {goal}"
