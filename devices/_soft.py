@@ -89,6 +89,11 @@ class SoftSignalBackend(SignalBackend[T], Generic[T]):
     async def put(self, value: T | None, wait: bool) -> None:
         self.set_value(self.check(value))
 
+    def put_nowait(self, value: T | None) -> bool:
+        """Put without suspending if possible (True); False: use ``put``."""
+        self.set_value(self.check(value))
+        return True
+
     async def get_datakey(self, source: str) -> DataKey:
         dk = self._datakey
         if dk is None or dk["source"] != source:
@@ -156,6 +161,15 @@ class MockSignalBackend(SoftSignalBackend[T], Generic[T]):
         if self.real_source:
             return f"mock+{self.real_source}"
         return super().source(name, read)
+
+    def put_nowait(self, value: T | None) -> bool:
+        if self.put_callbacks or self.put_error is not None or not self.proceeds.is_set():
+            return False
+        checked = self.check(value) if value is not None else None
+        self.puts.append(checked)
+        if checked is not None:
+            self.set_value(checked)
+        return True
 
     async def put(self, value: T | None, wait: bool) -> None:
         checked = self.check(value) if value is not None else None
