@@ -72,7 +72,7 @@ class Axis(StandardReadable):
     readback = Component(SoftSignalRO, "RBV", kind=Kind.hinted, units="mm")
     setpoint = Component(SoftSignal, "VAL")
     velocity = Component(SoftSignal, "VELO", kind=Kind.config, initial_value=1.0)
-    spare = Component(SoftSignal, "SPARE", kind=Kind.omitted)
+    spare = Component(SoftSignal, "SPARE", kind="omitted")
 
 
 class Table(StandardReadable):

@@ -362,3 +362,15 @@ async def test_finished_status_from_fast_put() -> None:
     status.add_callback(seen.append)
     assert seen == [status]
     await status.wait(1.0)
+
+
+async def test_mock_of_a_soft_subclass_keeps_value_and_metadata() -> None:
+    class Custom(SoftSignalBackend[float]):
+        pass
+
+    sig = SignalRW(Custom(float, 2.0, units="V", limits=(0, 5)), name="c")
+    await sig.connect(mock=True)
+    assert await sig.get_value() == 2.0
+    assert (await sig.describe())["c"]["units"] == "V"
+    with pytest.raises(LimitError):
+        await sig.set(9.0)

@@ -215,3 +215,26 @@ async def test_sim_devices_in_init_devices_and_protocols() -> None:
         assert isinstance(motor, proto), proto
     assert isinstance(det, dp.Triggerable)
     assert isinstance(det, bp.Triggerable)
+
+
+async def test_describe_output_is_a_valid_event_model_descriptor() -> None:
+    import event_model
+
+    bl = sim_beamline(clock=VirtualClock(), seed=0)
+    data_keys: dict = {}
+    config: dict = {}
+    for dev in (bl.x, bl.det, bl.camera, bl.slit, bl.beam_current):
+        data_keys.update(await dev.describe())
+        config[dev.name] = {
+            "data": {k: r["value"] for k, r in (await dev.read_configuration()).items()},
+            "timestamps": {k: r["timestamp"] for k, r in (await dev.read_configuration()).items()},
+            "data_keys": await dev.describe_configuration(),
+        }
+    for key in data_keys:
+        data_keys[key].setdefault("object_name", key.split("-")[0])
+    run = event_model.compose_run()
+    bundle = run.compose_descriptor(
+        name="primary", data_keys=data_keys, configuration=config, validate=True
+    )
+    assert set(bundle.descriptor_doc["data_keys"]) == set(data_keys)
+    run.compose_stop()
