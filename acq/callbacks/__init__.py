@@ -1,0 +1,20 @@
+"""Live feedback: tables, progress bars, plots, peak statistics and fits.
+
+Every callback is a plain callable ``cb(name, doc)`` taking event-model
+documents; subscribe it to a RunEngine (``RE.subscribe(cb)``) or feed it
+documents from anywhere (a file, the catalog, the bus).
+"""
+
+from __future__ import annotations
+
+from acq.callbacks._fit import FitResult, LiveFit
+from acq.callbacks._peaks import PeakResult, PeakStats
+from acq.callbacks._table import LiveTable
+
+__all__ = [
+    "FitResult",
+    "LiveFit",
+    "LiveTable",
+    "PeakResult",
+    "PeakStats",
+]
