@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from acq.callbacks._fit import FitResult, LiveFit
 from acq.callbacks._peaks import PeakResult, PeakStats
+from acq.callbacks._progress import ProgressBars, ProgressReporter, ProgressUpdate
 from acq.callbacks._table import LiveTable
 
 __all__ = [
@@ -17,4 +18,7 @@ __all__ = [
     "LiveTable",
     "PeakResult",
     "PeakStats",
+    "ProgressBars",
+    "ProgressReporter",
+    "ProgressUpdate",
 ]
