@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from acq.callbacks._best_effort import BestEffortCallback
 from acq.callbacks._fit import FitResult, LiveFit
+from acq.callbacks._offload import BufferedCallback, BufferStatistics, Callback, dispatch
 from acq.callbacks._peaks import PeakResult, PeakStats
 from acq.callbacks._plots import LiveGrid, LivePlot, LiveScatter
 from acq.callbacks._progress import ProgressBars, ProgressReporter, ProgressUpdate
@@ -16,6 +17,9 @@ from acq.callbacks._table import LiveTable
 
 __all__ = [
     "BestEffortCallback",
+    "BufferStatistics",
+    "BufferedCallback",
+    "Callback",
     "FitResult",
     "LiveFit",
     "LiveGrid",
@@ -27,4 +31,5 @@ __all__ = [
     "ProgressBars",
     "ProgressReporter",
     "ProgressUpdate",
+    "dispatch",
 ]
