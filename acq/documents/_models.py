@@ -16,7 +16,7 @@ Models are strict (no ``"1"`` -> ``1`` coercion), as JSON Schema is.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.config import JsonDict
@@ -50,7 +50,6 @@ __all__ = [
 
 _DTYPE_NUMPY = r"[|<>][tbiufcmMOSUV][0-9]+"
 _EXTRA_KEY = re.compile(r"^([^./]+)$")
-_HINT_KEY = re.compile(r"^([^.]+)$")
 
 
 def _absent(description: str) -> Any:
@@ -86,20 +85,29 @@ class _Open(_Strict):
 
 
 class _Extensible(_Strict):
-    """Documents that take extra metadata keys without ``.`` or ``/`` in them."""
+    """Documents that take extra metadata keys (names without ``.`` or ``/``).
+
+    event-model applies its ``DataType`` rule to every top-level key of these
+    documents: the name matches ``^[^./]+$`` and, where ``_deep_key_rule`` is set
+    (start, descriptor), dicts inside the value hold no such keys either.
+    """
 
     model_config = ConfigDict(extra="allow", json_schema_extra=_extra_keys_schema)
+    _deep_key_rule: ClassVar[bool] = True
 
-    @model_validator(mode="after")
-    def _extra_key_names(self) -> _Extensible:
-        for key, value in (self.model_extra or {}).items():
-            if not _EXTRA_KEY.match(key):
-                raise ValueError(
-                    f"extra key {key!r} may not contain '.' or '/'; rename it "
-                    "(event-model allows extra metadata keys only without them)"
-                )
-            _check_data_type(value, key)
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _key_names(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if not isinstance(key, str) or not _EXTRA_KEY.match(key):
+                    raise ValueError(
+                        f"extra key {key!r} may not contain '.' or '/'; rename it "
+                        "(event-model allows extra metadata keys only without them)"
+                    )
+                if cls._deep_key_rule:
+                    _check_data_type(value, key)
+        return data
 
 
 # --------------------------------------------------------------------- start
@@ -111,14 +119,6 @@ class RunStartHints(_Open):
     dimensions: list[list[list[str] | str]] = _absent(
         "The independent axes of the experiment. Ordered slow to fast"
     )
-
-    @model_validator(mode="after")
-    def _hint_key_names(self) -> RunStartHints:
-        for key, value in (self.model_extra or {}).items():
-            if not _HINT_KEY.match(key):
-                raise ValueError(f"hint key {key!r} may not contain '.'; rename it")
-            _check_data_type(value, key)
-        return self
 
 
 class Calculation(_Open):
@@ -186,12 +186,6 @@ class RunStart(_Extensible):
     projections: list[Projection] = _absent("Projections of this run")
     sample: dict[str, Any] | str = _absent("Information about the sample, or a UID")
     scan_id: int = _absent("Scan ID number, not globally unique")
-
-    @model_validator(mode="after")
-    def _data_type_keys(self) -> RunStart:
-        if self.data_type is not None:
-            _check_data_type(self.data_type, "data_type")
-        return self
 
 
 # --------------------------------------------------------------------- descriptor
@@ -320,6 +314,8 @@ class EventPage(_Strict):
 
 class RunStop(_Extensible):
     """``stop``: end of a run, with its exit status."""
+
+    _deep_key_rule: ClassVar[bool] = False  # stop's DataType accepts any value
 
     uid: str = Field(description="Globally unique ID for this document")
     run_start: str = Field(description="UID of the run_start document")
