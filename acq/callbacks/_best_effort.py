@@ -90,17 +90,17 @@ class BestEffortCallback(_Consumer):
         self._start: Document = {}
         self._children: list[Any] = []
 
-    def __call__(self, name: str, doc: Document) -> None:
+    def __call__(self, name: str, doc: Document) -> tuple[str, Any]:
         if name in ("event", "event_page"):
             for child in self._children:
                 child(name, doc)
-            super().__call__(name, doc)  # then refresh the live figure
-            return
-        super().__call__(name, doc)  # builds plots when the primary descriptor arrives
+            return super().__call__(name, doc)  # then refresh the live figure
+        out = super().__call__(name, doc)  # builds plots when the primary descriptor arrives
         for child in self._children:
             child(name, doc)
         if name == "stop":
             self._finish()
+        return out
 
     def start(self, doc: Document) -> None:
         self._start = doc

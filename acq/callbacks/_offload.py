@@ -12,7 +12,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from acq.callbacks._base import Document, _pack_event
+from acq.callbacks._base import Document
+from acq.documents import pack_event_page
 
 __all__ = ["BufferStatistics", "BufferedCallback", "Callback", "dispatch"]
 
@@ -51,7 +52,7 @@ def _rows(name: str, doc: Document) -> int:
 
 def _merge(page: Document, name: str, doc: Document) -> None:
     """Append ``doc`` (an event or page of the same descriptor) to our own ``page``."""
-    extra = _pack_event(doc) if name == "event" else doc
+    extra = pack_event_page(doc) if name == "event" else doc
     for key in ("uid", "seq_num", "time"):
         page[key].extend(extra[key])
     for key in ("data", "timestamps", "filled"):
@@ -131,7 +132,7 @@ class BufferedCallback:
             if qdoc["descriptor"] != doc["descriptor"]:
                 continue
             if not owned:
-                page = _pack_event(qdoc) if qname == "event" else _copy_page(qdoc)
+                page = pack_event_page(qdoc) if qname == "event" else _copy_page(qdoc)
                 self._queue[i] = ("event_page", page, True)
                 qdoc = page
             _merge(qdoc, name, doc)
