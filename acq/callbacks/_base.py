@@ -22,22 +22,30 @@ class _Consumer(DocumentRouter):
     def __init__(self, streams: Iterable[str] | None = ("primary",)) -> None:
         self._streams: frozenset[str] | None = None if streams is None else frozenset(streams)
         self._descriptors: dict[str, Document] = {}
+        self._followed: set[str] = set()  # uids of the descriptors of followed streams
 
     def __call__(self, name: str, doc: Document) -> tuple[str, Any]:
-        if name == "event" or name == "event_page":
-            if not self._wanted(doc["descriptor"]):
-                return name, doc
-        elif name == "descriptor":
+        # Hot path first: events skip the router's name check (DocumentRouter.event
+        # and .event_page still convert for subclasses that implement only one).
+        if name == "event":
+            if doc["descriptor"] in self._followed:
+                self.event(doc)
+            return name, doc
+        if name == "event_page":
+            if doc["descriptor"] in self._followed:
+                self.event_page(doc)
+            return name, doc
+        if name == "descriptor":
             self._descriptors[doc["uid"]] = doc
+            if self._streams is None or doc.get("name", "primary") in self._streams:
+                self._followed.add(doc["uid"])
         elif name == "start":
             self._descriptors.clear()
+            self._followed.clear()
         return super().__call__(name, doc)
 
     def _wanted(self, descriptor_uid: str) -> bool:
-        if self._streams is None:
-            return True
-        desc = self._descriptors.get(descriptor_uid)
-        return desc is not None and desc.get("name", "primary") in self._streams
+        return descriptor_uid in self._followed
 
     def stream_of(self, descriptor_uid: str) -> str | None:
         """The stream name of a descriptor seen in this run (``None`` if unknown)."""
