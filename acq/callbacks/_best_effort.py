@@ -12,7 +12,7 @@ from rich.console import Console
 
 from acq.callbacks._base import Document, _Consumer
 from acq.callbacks._figure import _FigureOutput
-from acq.callbacks._output import Mode, _plain_writer, _resolve_mode
+from acq.callbacks._output import Mode, _default_console, _plain_writer, _resolve_mode
 from acq.callbacks._peaks import PeakStats
 from acq.callbacks._plots import LiveGrid, LivePlot, LiveScatter
 from acq.callbacks._progress import ProgressBars
@@ -73,7 +73,7 @@ class BestEffortCallback(_Consumer):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(streams=None)
-        self.console = console if console is not None else Console()
+        self.console = console if console is not None else _default_console()
         self._mode = _resolve_mode(mode, self.console)
         self._write = _plain_writer(self.console, out)
         self._show = {"table": table, "plots": plots, "peaks": peaks}

@@ -11,6 +11,20 @@ from rich.console import Console
 Mode = Literal["auto", "rich", "plain"]
 
 
+_shared: list[Console] = []
+
+
+def _default_console() -> Console:
+    """One Console shared by every callback made without one.
+
+    Sharing matters on a terminal: rich prints table rows above a live progress
+    display only when both go through the same Console.
+    """
+    if not _shared:
+        _shared.append(Console())
+    return _shared[0]
+
+
 def _in_jupyter() -> bool:
     """True inside an IPython kernel (a notebook or JupyterLab), not a terminal IPython."""
     ipython = sys.modules.get("IPython")

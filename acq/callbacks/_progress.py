@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
 
 from acq.callbacks._base import Document, _Consumer
-from acq.callbacks._output import Mode, _plain_writer, _resolve_mode
+from acq.callbacks._output import Mode, _default_console, _plain_writer, _resolve_mode
 
 __all__ = ["ProgressBars", "ProgressReporter", "ProgressUpdate"]
 
@@ -108,7 +108,7 @@ class ProgressBars(_Consumer):
         min_interval: float = 0.1,
     ) -> None:
         super().__init__(streams=("primary",))
-        self.console = console if console is not None else Console()
+        self.console = console if console is not None else _default_console()
         self._mode = _resolve_mode(mode, self.console)
         self._write = _plain_writer(self.console, out)
         self._clock = clock

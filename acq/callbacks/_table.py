@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from acq.callbacks._base import Document, _Consumer
-from acq.callbacks._output import Mode, _plain_writer, _resolve_mode
+from acq.callbacks._output import Mode, _default_console, _plain_writer, _resolve_mode
 
 __all__ = ["LiveTable"]
 
@@ -89,7 +89,7 @@ class LiveTable(_Consumer):
         min_width: int = 10,
     ) -> None:
         super().__init__(streams)
-        self.console = console if console is not None else Console()
+        self.console = console if console is not None else _default_console()
         self._mode = _resolve_mode(mode, self.console)
         self._write = _plain_writer(self.console, out)
         self._fields = None if fields is None else list(fields)
