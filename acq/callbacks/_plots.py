@@ -182,7 +182,9 @@ class LiveScatter(_LiveFigure):
         self._scatter.set_offsets(np.asarray(self._points, dtype=float))
         values = np.asarray(self._values, dtype=float)
         self._scatter.set_array(values)
-        self._scatter.set_clim(float(np.nanmin(values)), float(np.nanmax(values)))
+        finite = values[np.isfinite(values)]
+        if finite.size:
+            self._scatter.set_clim(float(finite.min()), float(finite.max()))
         self._draw()
 
     def _redraw(self) -> None:

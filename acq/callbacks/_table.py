@@ -183,6 +183,14 @@ class LiveTable(_Consumer):
             self.console.print(Text(line, style=style or ""), soft_wrap=True)
 
 
+_second_cache: list[tuple[int, str]] = [(-1, "")]  # (second, "HH:MM:SS"), swapped whole
+
+
 def _clock(t: float) -> str:
-    frac = f"{t % 1:.3f}"[1:]
-    return time.strftime("%H:%M:%S", time.localtime(t)) + frac
+    """``HH:MM:SS.mmm`` local time (the formatted second is cached across rows)."""
+    second = int(t)
+    cached, hms = _second_cache[0]
+    if cached != second:
+        hms = time.strftime("%H:%M:%S", time.localtime(t))
+        _second_cache[0] = (second, hms)
+    return f"{hms}.{int((t - second) * 1000):03d}"
