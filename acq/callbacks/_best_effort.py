@@ -135,10 +135,7 @@ class BestEffortCallback(_Consumer):
             ax = out.figure.add_subplot()
             shape = self._start.get("shape")
             if shape is not None and len(shape) == 2:
-                ext = self._start.get("extents")
-                extent = None
-                if ext is not None and len(ext) == 2:
-                    extent = (ext[1][0], ext[1][1], ext[0][0], ext[0][1])
+                extent = _cell_extent(self._start.get("extents"), shape)
                 snake = bool(self._start.get("snaking", [False, False])[-1])
                 grid = LiveGrid(
                     (shape[0], shape[1]), fields[0], x=x, y=y, extent=extent, snaking=snake, ax=ax
@@ -171,6 +168,16 @@ class BestEffortCallback(_Consumer):
             parts = [f"{k}={_fmt(getattr(r, k))}" for k in ("cen", "com", "fwhm")]
             parts.append(f"max={_fmt(r.max[1])} at {_fmt(r.max[0])}")
             self._write(f"Peak stats for {field}: " + ", ".join(parts))
+
+
+def _cell_extent(extents: Any, shape: list[int]) -> tuple[float, float, float, float] | None:
+    """imshow extent whose cells are centred on the scan points (start ``extents``)."""
+    if extents is None or len(extents) != 2:
+        return None
+    (y0, y1), (x0, x1) = extents
+    hx = (x1 - x0) / (2 * (shape[1] - 1)) if shape[1] > 1 else 0.5
+    hy = (y1 - y0) / (2 * (shape[0] - 1)) if shape[0] > 1 else 0.5
+    return (x0 - hx, x1 + hx, y0 - hy, y1 + hy)
 
 
 def _fmt(value: float | None) -> str:

@@ -164,6 +164,7 @@ def test_best_effort_2d_grid_and_scatter(tmp_path: Path) -> None:
     feed(bec, scan_docs(_grid_rows(), md=grid_md, hints={"I": {"fields": ["I"]}}))
     assert isinstance(bec.plots[0], LiveGrid)
     assert bec.plots[0].snaking
+    assert list(bec.plots[0]._image.get_extent()) == [-0.5, 3.5, -0.5, 2.5]  # cells on points
     assert bec.peaks == {}
     feed(bec, scan_docs(_grid_rows(), md=DIMS_2D, hints={"I": {"fields": ["I"]}}))
     assert isinstance(bec.plots[0], LiveScatter)
