@@ -179,6 +179,24 @@ class ProgressBars(_Consumer):
 
         return watch
 
+    def track(self, status: Any, name: str) -> None:
+        """Show a status's progress: its ``watch`` updates, closed when it completes.
+
+        ``status`` follows the bluesky Status protocol (``add_callback``), and
+        may also be watchable (``watch(callback)``, as ophyd-async's movers).
+        Without ``watch`` the bar shows only start and end.
+        """
+        if name not in self._tasks or self._tasks[name].done:
+            self.update(name, 0.0, None)
+        watch = getattr(status, "watch", None)
+        if callable(watch):
+            watch(self.watcher(name))
+
+        def done(st: Any) -> None:
+            self.finish(name, success=bool(getattr(st, "success", True)))
+
+        status.add_callback(done)
+
     def statistics(self) -> dict[str, Any]:
         """Open and finished bars with their last fraction."""
         return {

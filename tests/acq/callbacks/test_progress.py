@@ -156,3 +156,49 @@ def test_failed_run_marks_plan_bar() -> None:
     feed(bars, scan_docs(ROWS[:3], md={"num_points": 10}, exit_status="fail"))
     assert out[-1].endswith("FAILED")
     assert "3/10" in out[-1]
+
+
+class FakeStatus:
+    """A watchable status (ophyd-async style) completed by the test."""
+
+    def __init__(self) -> None:
+        self.watchers: list[object] = []
+        self.callbacks: list[object] = []
+        self.success = False
+
+    def watch(self, watcher: object) -> None:
+        self.watchers.append(watcher)
+
+    def add_callback(self, cb: object) -> None:
+        self.callbacks.append(cb)
+
+    def finish(self, success: bool) -> None:
+        self.success = success
+        for cb in self.callbacks:
+            cb(self)  # type: ignore[operator]
+
+
+def test_track_a_watchable_status() -> None:
+    bars, out = _plain()
+    status = FakeStatus()
+    bars.track(status, "stage_x")
+    for watcher in status.watchers:
+        watcher(current=1.0, initial=0.0, target=4.0, unit="mm")  # type: ignore[operator]
+    assert bars.statistics()["stage_x"]["fraction"] == 0.25
+    status.finish(success=True)
+    assert bars.statistics()["stage_x"]["done"] is True
+    assert out[-1].endswith("done")
+    assert "4/4 mm" in out[-1]
+
+
+def test_track_a_plain_status_that_fails() -> None:
+    bars, out = _plain()
+
+    class Plain:
+        success = False
+
+        def add_callback(self, cb: object) -> None:
+            cb(self)  # type: ignore[operator]
+
+    bars.track(Plain(), "shutter")
+    assert out[-1].endswith("FAILED")
