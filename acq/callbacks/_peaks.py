@@ -82,7 +82,9 @@ class PeakStats(_Consumer):
     returns the :class:`PeakResult` of the current run once its stop document
     has arrived (immediately when the last run already stopped), so an adaptive
     plan can act on it. ``edge_count`` subtracts a linear background estimated
-    from that many points at each end.
+    from that many points at each end. ``derivative=True`` also computes
+    ``derivative_result``: the same statistics of the step differences
+    ``y[i] - y[i-1]`` at ``x[i]`` (an edge scan's edge is its ``cen``/``max``).
     """
 
     def __init__(
@@ -91,11 +93,14 @@ class PeakStats(_Consumer):
         y: str,
         *,
         edge_count: int | None = None,
+        derivative: bool = False,
         streams: Iterable[str] | None = ("primary",),
     ) -> None:
         super().__init__(streams)
         self.x, self.y = x, y
         self.edge_count = edge_count
+        self.derivative = derivative
+        self.derivative_result: PeakResult | None = None
         self._xs: list[Any] = []
         self._ys: list[Any] = []
         self._slot: _ResultSlot[PeakResult] = _ResultSlot()
@@ -104,6 +109,7 @@ class PeakStats(_Consumer):
     def start(self, doc: Document) -> None:
         self._xs, self._ys = [], []
         self.result = None
+        self.derivative_result = None
         self._slot.reset()
 
     def event(self, doc: Document) -> None:
@@ -122,6 +128,8 @@ class PeakStats(_Consumer):
         x = np.asarray(self._xs, dtype=float)
         y = np.asarray(self._ys, dtype=float)
         self.result = _peak_stats(x, y, self.edge_count)
+        if self.derivative:
+            self.derivative_result = _peak_stats(x[1:], np.diff(y), self.edge_count)
         self._slot.set(self.result)
 
     async def wait_result(self, timeout: float | None = None) -> PeakResult:

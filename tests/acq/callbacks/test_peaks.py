@@ -40,6 +40,24 @@ def test_peak_stats_match_bluesky(edge_count: int | None, slope: float, page: bo
     assert ours.fwhm == pytest.approx(2.3548 * 0.4, rel=0.05)
 
 
+def test_derivative_stats_match_bluesky() -> None:
+    x = np.linspace(-2, 2, 41)
+    y = 1 / (1 + np.exp(-(x - 0.4) / 0.1))  # a knife edge at 0.4
+    docs = scan_docs([{"motor": float(a), "det": float(b)} for a, b in zip(x, y, strict=True)])
+    ours = PeakStats("motor", "det", derivative=True)
+    theirs = BlueskyPeakStats("motor", "det", calc_derivative_and_stats=True)
+    feed(ours, docs)
+    feed(theirs, docs)
+    assert ours.derivative_result is not None
+    deriv = theirs.derivative_stats
+    assert ours.derivative_result.cen == pytest.approx(deriv.cen)
+    assert ours.derivative_result.com == pytest.approx(deriv.com)
+    assert ours.derivative_result.fwhm == pytest.approx(deriv.fwhm)
+    assert ours.derivative_result.max == pytest.approx(tuple(deriv.max))
+    # differences sit at x[i], half a step (0.05) right of the true edge
+    assert ours.derivative_result.cen == pytest.approx(0.45, abs=0.01)
+
+
 def test_peak_stats_without_data_or_before_stop() -> None:
     peaks = PeakStats("motor", "det")
     assert peaks.result is None
