@@ -154,20 +154,26 @@ class BestEffortCallback(_Consumer):
         if self._output is not None and self.stream_of(doc["descriptor"]) == "primary":
             self._output.refresh()
 
+    def _say(self, line: str) -> None:
+        if self._mode == "plain":
+            self._write(line)
+        else:
+            self.console.print(line, style="bold green", markup=False, highlight=False)
+
     def _finish(self) -> None:
         if self._output is not None:
             plan = str(self._start.get("plan_name", "plot"))
             path = self._output.finish(self._start, plan)
             if path is not None:
                 self.saved.append(path)
-                self._write(f"Plot saved to {path}")
+                self._say(f"Plot saved to {path}")
         for field, peak in self.peaks.items():
             r = peak.result
             if r is None or r.max is None:
                 continue
             parts = [f"{k}={_fmt(getattr(r, k))}" for k in ("cen", "com", "fwhm")]
             parts.append(f"max={_fmt(r.max[1])} at {_fmt(r.max[0])}")
-            self._write(f"Peak stats for {field}: " + ", ".join(parts))
+            self._say(f"Peak stats for {field}: " + ", ".join(parts))
 
 
 def _cell_extent(extents: Any, shape: list[int]) -> tuple[float, float, float, float] | None:

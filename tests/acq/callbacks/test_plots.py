@@ -188,3 +188,20 @@ def test_best_effort_nothing_to_plot() -> None:
     feed(bec, scan_docs([{"label": "a"}], data_keys={"label": KEYS["label"]}))
     assert bec.plots == []
     assert bec.figure is None
+
+
+def test_best_effort_rich_table_and_progress_share_a_console(tmp_path: Path) -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    buf = StringIO()
+    console = Console(file=buf, force_terminal=True, width=160)
+    bec = BestEffortCallback(console=console, progress=True, figure_dir=tmp_path)
+    feed(bec, scan_docs(_peak_rows(), data_keys=KEYS, md={**DIMS_1D, "num_points": 21}))
+    text = buf.getvalue()
+    assert "motor (mm)" in text
+    assert "━" in text
+    assert "Peak stats for det" in text
+    assert bec.progress is not None
+    assert bec.progress._progress is None  # the live display was closed at stop
