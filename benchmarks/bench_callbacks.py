@@ -5,6 +5,8 @@ motor and a detector). The tables print plain text into a no-op sink, so the
 figure is the callbacks' own cost (formatting, bookkeeping), not the terminal's.
 PeakStats is fed events one by one, then the same run as event pages (bluesky's
 CallbackBase unpacks pages into events; acq's PeakStats takes pages whole).
+The last figure is the caller's cost of handing events to a BufferedCallback in
+front of a 1 ms callback (no anchor: bluesky has no such wrapper).
 Setup (composing documents, building callbacks) is excluded from the timings.
 """
 
@@ -21,7 +23,7 @@ import numpy as np
 from bluesky.callbacks.core import LiveTable as BsLiveTable
 from bluesky.callbacks.fitting import PeakStats as BsPeakStats
 
-from acq.callbacks import LiveTable, PeakStats
+from acq.callbacks import BufferedCallback, LiveTable, PeakStats
 from acq.documents import compose_run
 from benchmarks._harness import Bench, _version
 
@@ -65,6 +67,21 @@ def _noop(_: str) -> None:
     pass
 
 
+def _slow(name: str, doc: dict[str, Any]) -> None:
+    time.sleep(0.001)  # a callback far slower than the documents arrive (a redraw)
+
+
+def buffered_enqueue(docs: Docs) -> float:
+    """Seconds the caller spends handing ``docs`` to a BufferedCallback (drain excluded)."""
+    buffered = BufferedCallback(_slow, maxsize=1000)
+    t0 = time.perf_counter()
+    for name, doc in docs:
+        buffered(name, doc)
+    elapsed = time.perf_counter() - t0
+    assert buffered.flush(timeout=120)
+    return elapsed
+
+
 def main() -> None:
     bench = Bench("callbacks", description=__doc__)
     args = bench.parse_args(defaults={"n": 100_000}, quick={"n": 2_000})
@@ -100,6 +117,14 @@ def main() -> None:
         anchor=lambda: feed(lambda: BsPeakStats("motor", "det"), pages),
         **common,  # type: ignore[arg-type]
         **goal,  # type: ignore[arg-type]
+    )
+    bench.compare(
+        "BufferedCallback enqueue, 1 ms callback",
+        unit="events/s",
+        n=n,
+        acq=lambda: buffered_enqueue(events),
+        kind="rate",
+        extra={"note": "caller-side cost; events beyond maxsize=1000 coalesce into pages"},
     )
     bench.report(anchors=("bluesky",))
 
