@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 import warnings
-from collections.abc import Generator, Mapping
+from collections.abc import Coroutine, Generator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -30,19 +30,31 @@ __all__: list[str] = []
 _S = RunEngineState
 
 
-class _PendingRun:
-    """What ``RE(plan)`` returns inside a running loop: await it to run the plan."""
+class _PendingRun(Coroutine[Any, Any, RunResult]):
+    """What ``RE(plan)`` returns inside a running loop: await it (or make it a task)."""
 
     __slots__ = ("_awaited", "_coro", "_plan")
 
-    def __init__(self, coro: Any, plan: Any) -> None:
+    def __init__(self, coro: Coroutine[Any, Any, RunResult], plan: Any) -> None:
         self._coro = coro
         self._plan = plan
         self._awaited = False
 
     def __await__(self) -> Generator[Any, None, RunResult]:
         self._awaited = True
-        return self._coro.__await__()  # type: ignore[no-any-return]
+        return self._coro.__await__()
+
+    def send(self, value: Any) -> Any:
+        self._awaited = True
+        return self._coro.send(value)
+
+    def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
+        self._awaited = True
+        return self._coro.throw(typ, val, tb) if val is not None else self._coro.throw(typ)
+
+    def close(self) -> None:
+        self._awaited = True
+        self._coro.close()
 
     def __del__(self) -> None:
         if self._awaited:
@@ -78,6 +90,10 @@ class _BlockingMixin(_EngineCore):
         raise NotImplementedError
 
     _paused_waiters: list[asyncio.Future[None]]
+    _wake_event: asyncio.Event | None
+
+    def _wake_pending(self) -> bool:
+        return self._wake_event is not None and self._wake_event.is_set()
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:
@@ -115,6 +131,8 @@ class _BlockingMixin(_EngineCore):
         )
 
     async def _until_done_or_paused(self, task: asyncio.Task[RunResult]) -> None:
+        if self._state is _S.PAUSED and not self._wake_pending():
+            return
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._paused_waiters.append(fut)
         try:

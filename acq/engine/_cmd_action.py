@@ -90,7 +90,8 @@ class _ActionCommands(_EngineCore):
         await self._await_blocking(msg, asyncio.sleep(delay))
 
     async def _cmd_wait_for(self, msg: Msg) -> Any:
-        items = list(msg.args[0]) if msg.args else []
+        source = msg.args[0] if msg.args else msg.obj  # bluesky: Msg("wait_for", None, futs)
+        items = list(source or [])
         timeout = msg.kwargs.get("timeout")
         awaitables = [it() if callable(it) else it for it in items]
 
@@ -109,13 +110,13 @@ class _ActionCommands(_EngineCore):
                     "put checkpoints between events (after 'save').",
                 )
         self._record.clear()
-        self._record_count = 0
+        self._record_overflow = False
         if self._deferred_pause:
             await self._pause_at_checkpoint()
 
     async def _cmd_clear_checkpoint(self, msg: Msg) -> None:
         self._record.clear()
-        self._record_count = self._record_limit + 1  # nothing to rewind to
+        self._record_overflow = True  # nothing to rewind to
 
     async def _cmd_rewindable(self, msg: Msg) -> bool:
         previous = self._rewindable

@@ -30,9 +30,21 @@ class _EngineCore:
     _pausable: dict[int, Any]
     _record: deque[Msg]
     _record_limit: int
-    _record_count: int
+    _record_overflow: bool
     _rewindable: bool
-    _pending: str | None
+    _pending_kind: str | None = None
+    _hooked: bool = False
+    _slow: bool = False
+
+    @property
+    def _pending(self) -> str | None:
+        """An interruption waiting to be serviced before the next message."""
+        return self._pending_kind
+
+    @_pending.setter
+    def _pending(self, kind: str | None) -> None:
+        self._pending_kind = kind
+        self._slow = kind is not None or self._hooked
     _deferred_pause: bool
     _blocked: dict[asyncio.Task[Any], Msg]
     _md: _PersistentMetadata
@@ -42,6 +54,9 @@ class _EngineCore:
     _plan_args: dict[str, Any]
     _input_func: Callable[[str], Awaitable[str]] | None
     _monitor_buffers: dict[int, list[Any]]
+
+    def _maybe_drive(self) -> Any:
+        raise NotImplementedError
 
     async def _await_blocking(self, msg: Msg, aw: Awaitable[Any]) -> Any:
         raise NotImplementedError

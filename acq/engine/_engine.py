@@ -94,7 +94,7 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
         self._state = RunEngineState.IDLE
         self._record: deque[Msg] = deque()
         self._record_limit = record_limit
-        self._record_count = 0
+        self._record_overflow = False
         self._cleanup_timeout = cleanup_timeout
         self._input_func = input_func
         self._table: dict[str, Handler] = {c: getattr(self, f"_cmd_{c}") for c in _COMMANDS}
@@ -115,7 +115,7 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
         self._staged = {}
         self._pausable = {}
         self._record.clear()
-        self._record_count = 0
+        self._record_overflow = False
         self._rewindable = True
         self._pending = None
         self._deferred_pause = False
@@ -188,17 +188,20 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
     async def process(self, msg: Msg) -> Any:
         """Handle one message (plans reach this through ``acq.messages.send``)."""
         while True:
-            if self._pending is not None:
-                await self._service_pending()
-            if self.preprocessors or self.msg_hook is not None:
-                hooked = await self._apply_hooks(msg)
-                if hooked is None:
-                    return None
-                msg = hooked
+            if self._slow:
+                if self._pending is not None:
+                    await self._service_pending()
+                if self._hooked:
+                    hooked = await self._apply_hooks(msg)
+                    if hooked is None:
+                        return None
+                    msg = hooked
             self._n_msgs += 1
-            if self._record_count < self._record_limit:
-                self._record.append(msg)
-            self._record_count += 1
+            record = self._record
+            if len(record) < self._record_limit:
+                record.append(msg)
+            else:
+                self._record_overflow = True
             handler = self._table.get(msg.command)
             if handler is None:
                 raise PlanError(
@@ -208,9 +211,8 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
             try:
                 return await handler(msg)
             except _Interrupted:
-                if self._record and self._record[-1] is msg:
-                    self._record.pop()
-                self._record_count -= 1
+                if record and record[-1] is msg:
+                    record.pop()
                 continue
             except (AcqError, asyncio.CancelledError):
                 raise
@@ -271,6 +273,8 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
         self._reset_plan_state()
         self._state = _transition(self._state, RunEngineState.RUNNING, "start a plan")
         self._plan_name, self._plan_args = _plan_identity(plan)
+        self._hooked = bool(self.preprocessors) or self.msg_hook is not None
+        self._pending = None
         self._call_md = dict(md)
         self._check_tripped()
         tokens = self._subscribe_call(subs)
@@ -292,7 +296,10 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
                 for d in drainers:
                     d.cancel()
         finally:
-            unbind_handler(bind)
+            try:
+                unbind_handler(bind)
+            except ValueError:  # pragma: no cover - coroutine finalized in another context
+                pass
             for token in [*tokens, *self._plan_tokens]:
                 if token in self._subs.tokens:
                     self._subs.unsubscribe(token)

@@ -39,9 +39,6 @@ class _InterruptMixin(_EngineCore):
         self._tripped: dict[Any, None] = {}
 
     # -- stubs the engine provides
-    def _maybe_drive(self) -> RunResult | None:
-        raise NotImplementedError
-
     async def _stop_movers(self) -> None:
         raise NotImplementedError
 
@@ -147,6 +144,9 @@ class _InterruptMixin(_EngineCore):
                 log.exception("pausing %s failed", _name(obj))
 
     async def _pause_now(self) -> None:
+        self._deferred_pause = False
+        if self._state is _S.RUNNING:
+            self._state = _transition(self._state, _S.PAUSING, "pause")
         await self._interrupt_cleanup()
         self._state = _transition(self._state, _S.PAUSED, "pause")
         log.info("RunEngine paused in plan %r", self._plan_name)
@@ -174,20 +174,19 @@ class _InterruptMixin(_EngineCore):
     async def _replay(self) -> None:
         if not self._rewindable:
             msgs: list[Any] = []
-        elif self._record_count > self._record_limit:
+        elif self._record_overflow:
             log.warning(
-                "cannot rewind plan %r: %d messages since the last checkpoint exceed "
-                "record_limit=%d; continuing from where it stopped without replay. Add "
-                "checkpoints to the plan or raise RunEngine(record_limit=...).",
+                "cannot rewind plan %r: more than record_limit=%d messages since the last "
+                "checkpoint (or a clear_checkpoint); continuing from where it stopped without "
+                "replay. Add checkpoints to the plan or raise RunEngine(record_limit=...).",
                 self._plan_name,
-                self._record_count,
                 self._record_limit,
             )
             msgs = []
         else:
             msgs = list(self._record)
         self._record.clear()
-        self._record_count = 0
+        self._record_overflow = False
         for m in msgs:
             await self.process(m)
 
@@ -242,7 +241,7 @@ class _InterruptMixin(_EngineCore):
         self._state = _transition(self._state, _S.SUSPENDING, "suspend")
         await self._interrupt_cleanup()
         tripped = list(self._tripped)
-        saved = (list(self._record), self._record_count)
+        saved = (list(self._record), self._record_overflow)
         log.warning(
             "suspending plan %r: %s", self._plan_name, "; ".join(s.justify() for s in tripped)
         )
@@ -264,7 +263,7 @@ class _InterruptMixin(_EngineCore):
             await self._run_inner(s.post_plan)
         self._record.clear()
         self._record.extend(saved[0])
-        self._record_count = saved[1]
+        self._record_overflow = saved[1]
         target = _S.PAUSING if self._deferred_pause else _S.RUNNING
         self._state = _transition(self._state, target, "resume after suspension")
         await self._continue()
