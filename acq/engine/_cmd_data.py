@@ -308,11 +308,13 @@ class _DataCommands(_EngineCore):
             if hasattr(obj, "collect_asset_docs"):
                 await self._collect_assets(run, desc, obj)
             rows: list[tuple[dict[str, Any], dict[str, Any], float]] = []
-            if hasattr(obj, "collect_pages"):
-                async for page in _aiter(obj.collect_pages()):
+            collect_pages = getattr(obj, "collect_pages", None)
+            collect = getattr(obj, "collect", None)
+            if callable(collect_pages):
+                async for page in _aiter(collect_pages()):
                     rows.extend(_page_rows(page))
-            elif hasattr(obj, "collect"):
-                async for ev in _aiter(obj.collect()):
+            elif callable(collect):
+                async for ev in _aiter(collect()):
                     rows.append((ev["data"], ev["timestamps"], ev.get("time", time.time())))
             if rows:
                 page = run.event_page(desc, rows)

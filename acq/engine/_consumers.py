@@ -53,6 +53,7 @@ class _QueuedConsumer:
         self.wakeup = asyncio.Event()
         self.space = asyncio.Event()
         self.failure: BaseException | None = None
+        self.closing = False
 
     def __call__(self, name: str, doc: dict[str, Any]) -> None:
         self.items.append((name, doc))
@@ -66,10 +67,14 @@ class _QueuedConsumer:
         return len(self.items) >= self.maxsize
 
     async def drain_forever(self) -> None:
+        """Deliver documents until told to close (then deliver what is left and return)."""
+        self.closing = False
         while True:
             await self.wakeup.wait()
             self.wakeup.clear()
             await self.drain_now()
+            if self.closing:
+                return
 
     async def drain_now(self) -> None:
         while self.items:

@@ -45,6 +45,7 @@ class _EngineCore:
     def _pending(self, kind: str | None) -> None:
         self._pending_kind = kind
         self._slow = kind is not None or self._hooked
+
     _deferred_pause: bool
     _blocked: dict[asyncio.Task[Any], Msg]
     _md: _PersistentMetadata

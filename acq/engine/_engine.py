@@ -291,10 +291,7 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
                     error = exc
                 exit_status, reason = self._outcome(error)
                 await self._cleanup(exit_status, reason)
-                for q in self._subs.queues:
-                    await q.drain_now()
-                for d in drainers:
-                    d.cancel()
+                await self._finish_drainers(drainers)
         finally:
             try:
                 unbind_handler(bind)
@@ -368,6 +365,30 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
         self._staged.clear()
         for run in list(self._runs.values()):
             self._close(run, exit_status, reason)
+
+    async def _finish_drainers(self, drainers: list[asyncio.Task[None]]) -> None:
+        """Let queued consumers deliver what is left (bounded by ``cleanup_timeout``)."""
+        for q in self._draining:
+            q.closing = True
+            q.wakeup.set()
+        if not drainers:
+            return
+        _, late = await asyncio.wait(drainers, timeout=self._cleanup_timeout)
+        for task in late:
+            log.error("a document consumer did not finish within %s s", self._cleanup_timeout)
+            task.cancel()
+
+    async def _relieve(self) -> None:
+        """Back-pressure: wait until every queued consumer has room again."""
+        for q in self._subs.queues:
+            while q.full:
+                q.backpressure_waits += 1
+                if q in self._draining:
+                    q.space.clear()
+                    q.wakeup.set()
+                    await q.space.wait()
+                else:
+                    await q.drain_now()
 
     async def _stop_movers(self) -> None:
         for obj in list(self._movers.values()):

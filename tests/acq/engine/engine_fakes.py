@@ -11,7 +11,9 @@ from typing import Any
 class Status:
     """An awaitable status with the bluesky Status surface (done, success, add_callback)."""
 
-    def __init__(self, awaitable: Any = None, *, done: bool = False, error: Exception | None = None):
+    def __init__(
+        self, awaitable: Any = None, *, done: bool = False, error: Exception | None = None
+    ):
         self._callbacks: list[Callable[[Any], None]] = []
         self._error = error
         self.done = done
