@@ -50,8 +50,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from acq.engine._engine import RunEngine
-    from acq.engine._result import RunResult
+    from acq.engine._engine import RunEngine as RunEngine
+    from acq.engine._result import RunResult as RunResult
 
 
 def __getattr__(name: str) -> Any:

@@ -10,6 +10,7 @@ from typing import Any
 from acq._exceptions import PlanError
 from acq.engine._consumers import _Subscriptions
 from acq.engine._metadata import _PersistentMetadata
+from acq.engine._result import RunResult
 from acq.engine._run import _Run
 from acq.messages import Msg
 
@@ -56,7 +57,7 @@ class _EngineCore:
     _input_func: Callable[[str], Awaitable[str]] | None
     _monitor_buffers: dict[int, list[Any]]
 
-    def _maybe_drive(self) -> Any:
+    def _maybe_drive(self) -> RunResult | None:
         raise NotImplementedError
 
     async def _await_blocking(self, msg: Msg, aw: Awaitable[Any]) -> Any:

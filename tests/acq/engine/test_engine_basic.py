@@ -75,7 +75,8 @@ async def test_scan_id_persists_across_engines(docs: Any) -> None:
     await RE2(count([Det()], 1))
     assert docs.of("start")[0]["scan_id"] == 2
     assert RE2.md["scan_id"] == 2
-    assert RE2.md.path is not None and RE2.md.path.exists()
+    assert RE2.md.path is not None
+    assert RE2.md.path.exists()
 
 
 async def test_md_merged_and_validated(RE: Any, docs: Any) -> None:
@@ -93,7 +94,9 @@ async def test_md_merged_and_validated(RE: Any, docs: Any) -> None:
         RE.md["scan_id"] = "one"
     del RE.md["operator"]
     assert "operator" not in acq.RunEngine().md
-    assert len(RE.md) >= 1 and "scan_id" in list(RE.md) and "path=" in repr(RE.md)
+    assert len(RE.md) >= 1
+    assert "scan_id" in list(RE.md)
+    assert "path=" in repr(RE.md)
 
 
 def test_md_file_errors(tmp_path: Any) -> None:
@@ -105,7 +108,8 @@ def test_md_file_errors(tmp_path: Any) -> None:
     with pytest.raises(acq.EngineError, match="not a dict"):
         acq.RunEngine(md_path=bad)
     RE = acq.RunEngine({"a": 1}, md_path="")
-    assert RE.md.path is None and RE.md["a"] == 1
+    assert RE.md.path is None
+    assert RE.md["a"] == 1
 
 
 def test_blocking_mode_keeps_one_loop(docs: Any) -> None:
@@ -120,7 +124,8 @@ def test_blocking_mode_keeps_one_loop(docs: Any) -> None:
     r1 = RE(remember())
     RE(remember())
     assert loops[0] is loops[1] is RE.loop
-    assert r1.exit_status == "success" and r1.run_start_uids == ()
+    assert r1.exit_status == "success"
+    assert r1.run_start_uids == ()
     result = RE(count([Det()], 2))
     assert result.exit_status == "success"
     assert docs.names().count("event") == 2
@@ -164,11 +169,14 @@ def test_generator_plan_in_blocking_mode(docs: Any) -> None:
 
 
 async def test_unawaited_call_warns_clearly(RE: Any) -> None:
-    pending = RE(count([Det()], 1))
-    assert RE.state is RunEngineState.IDLE
     with pytest.warns(RuntimeWarning, match="never awaited"):
-        del pending
-        gc.collect()
+        _call_and_forget(RE)
+    assert RE.state is RunEngineState.IDLE
+    gc.collect()
+
+
+def _call_and_forget(RE: Any) -> None:
+    RE(count([Det()], 1))  # the returned awaitable is dropped here
 
 
 async def test_read_outside_bundle_and_drop(RE: Any, docs: Any) -> None:

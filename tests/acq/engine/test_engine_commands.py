@@ -30,7 +30,8 @@ async def test_monitor_emits_event_pages(RE: Any, docs: Any) -> None:
     await RE(plan())
     pages = docs.of("event_page")
     values = [v for p in pages for v in p["data"]["temp"]]
-    assert values[:4] == [20.0, 21.0, 22.0, 23.0] and 99.0 not in values[:4]
+    assert values[:4] == [20.0, 21.0, 22.0, 23.0]
+    assert 99.0 not in values[:4]
     seqs = [s for p in pages[:2] for s in p["seq_num"]]
     assert seqs == [1, 2, 3, 4]
     assert docs.of("descriptor")[0]["name"] == "temp_monitor"
@@ -56,7 +57,8 @@ async def test_fly_scan_with_collect_pages_and_events(RE: Any, docs: Any) -> Non
 
     result = await RE(plan())
     pages = docs.of("event_page")
-    assert pages[0]["data"]["fly_x"] == [0, 1, 2] and pages[0]["seq_num"] == [1, 2, 3]
+    assert pages[0]["data"]["fly_x"] == [0, 1, 2]
+    assert pages[0]["seq_num"] == [1, 2, 3]
     assert pages[1]["data"]["fly_x"] == [0, 1]
     assert result.plan_result == [pages[0]]
     assert docs.of("stop")[0]["num_events"] == {"fly": 3, "evfly": 2}
@@ -99,7 +101,8 @@ async def test_resource_and_datum_from_sync_device(RE: Any, docs: Any) -> None:
         plan += [Msg("trigger", adet, group="t"), Msg("wait", group="t")]
         plan += [Msg("create"), Msg("read", adet), Msg("save")]
     await RE([Msg("open_run"), *plan, Msg("close_run")])
-    assert docs.names().count("resource") == 1 and docs.names().count("datum") == 2
+    assert docs.names().count("resource") == 1
+    assert docs.names().count("datum") == 2
     assert docs.of("event")[0]["filled"] == {"adet-img": False}
     assert docs.of("event")[1]["data"] == {"adet-img": "datum-2"}
 
@@ -176,8 +179,10 @@ async def test_queued_async_consumer_with_backpressure(docs: Any) -> None:
     await RE([*msgs, Msg("close_run")])
     assert got == docs.names()
     stats = RE.statistics()["queues"]
-    assert stats[0]["delivered"] == 23 and stats[0]["backpressure_waits"] > 0
-    assert stats[0]["high_water"] >= 2 and stats[0]["queued"] == 0
+    assert stats[0]["delivered"] == 23
+    assert stats[0]["backpressure_waits"] > 0
+    assert stats[0]["high_water"] >= 2
+    assert stats[0]["queued"] == 0
     assert stats[1]["errors"] == 1
     token = RE.subscribe(slow)
     RE.unsubscribe(token)
@@ -257,7 +262,8 @@ async def test_misc_commands(RE: Any, docs: Any) -> None:
         return loc, locs
 
     loc, locs = (await RE(plan())).plan_result
-    assert loc == {"setpoint": 4, "readback": 4} and len(locs) == 2
+    assert loc == {"setpoint": 4, "readback": 4}
+    assert len(locs) == 2
     assert len(docs.of("descriptor")) == 2  # configure made a new descriptor
     assert prompts == [7]  # unsubscribed before stop
     assert motor.stops == 1

@@ -96,7 +96,8 @@ async def test_pause_from_plan_and_stop_while_paused(RE: Any, docs: Any) -> None
     await until(lambda: RE.state is RunEngineState.PAUSED)
     assert RE.stop() is None
     result = await task
-    assert result.interrupted and result.exit_status == "success"
+    assert result.interrupted
+    assert result.exit_status == "success"
     assert docs.of("stop")[0]["exit_status"] == "success"
     assert "stop" in docs.of("stop")[0]["reason"]
 
@@ -124,7 +125,8 @@ async def test_abort_and_halt_while_running(RE: Any, docs: Any, method: str, sta
     args = ("beam dump",) if method == "abort" else ()
     getattr(RE, method)(*args)
     result = await task
-    assert result.interrupted and result.exit_status == status
+    assert result.interrupted
+    assert result.exit_status == status
     assert motor.stops >= 1
     assert det.staged == 0  # unstaged by the engine
     assert docs.of("stop")[0]["exit_status"] == status
@@ -211,7 +213,8 @@ def test_ctrl_c_pauses_in_blocking_mode(docs: Any, capsys: Any) -> None:
         RE(plan())
     assert RE.state is RunEngineState.PAUSED
     err = capsys.readouterr().err
-    assert "Ctrl-C" in err and "pausing now" in err
+    assert "Ctrl-C" in err
+    assert "pausing now" in err
     result = RE.resume()
     assert result.plan_result == "ok"
     assert motor.history == [1, 2, 3]
@@ -232,7 +235,8 @@ def test_blocking_abort_after_pause(docs: Any) -> None:
     with pytest.raises(acq.RunInterrupted):
         RE(plan())
     result = RE.abort("sample fell")
-    assert result.exit_status == "abort" and result.reason == "sample fell"
+    assert result.exit_status == "abort"
+    assert result.reason == "sample fell"
     assert docs.of("stop")[0]["reason"] == "sample fell"
     RE.close()
 
