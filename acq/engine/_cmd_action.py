@@ -32,8 +32,18 @@ class _ActionCommands(_EngineCore):
         return self._track(msg, fn(*msg.args, **kwargs))
 
     async def _cmd_trigger(self, msg: Msg) -> Any:
-        fn = _require(msg.obj, "trigger", "Triggerable", msg)
-        return self._track(msg, fn())
+        fn = getattr(msg.obj, "trigger", None)
+        if fn is None:
+            fn = _require(msg.obj, "trigger", "Triggerable", msg)
+        status = fn()
+        group = msg.kwargs.get("group")
+        if group is not None:
+            statuses = self._groups.get(group)
+            if statuses is None:
+                self._groups[group] = [status]
+            else:
+                statuses.append(status)
+        return status
 
     async def _cmd_kickoff(self, msg: Msg) -> Any:
         fn = _require(msg.obj, "kickoff", "Flyable", msg)

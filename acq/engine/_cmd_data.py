@@ -220,7 +220,7 @@ class _DataCommands(_EngineCore):
             run.config_cache.pop(id(obj), None)
             run.describe_cache.pop(id(obj), None)
             for key in [k for k, d in run.descriptors.items() if id(obj) in d.objs]:
-                del run.descriptors[key]
+                run.retired.append(run.descriptors.pop(key))
                 run.by_name.pop(key[0], None)
             run.last = None
         return out

@@ -84,7 +84,7 @@ class _Run:
         self.descriptors: dict[tuple[str, frozenset[int]], _Descriptor] = {}
         self.by_name: dict[str, _Descriptor] = {}
         self.declared: dict[str, _Descriptor] = {}
-        self.num_events: dict[str, int] = {}
+        self.retired: list[_Descriptor] = []
         self.describe_cache: dict[int, dict[str, Any]] = {}
         self.config_cache: dict[int, dict[str, Any]] = {}
         self.monitors: dict[int, Any] = {}
@@ -124,7 +124,6 @@ class _Run:
                 data.pop(k, None)
                 timestamps.pop(k, None)
         desc.seq += 1
-        self.num_events[desc.name] = self.num_events.get(desc.name, 0) + 1
         return {
             "uid": self.next_uid(),
             "time": time.time(),
@@ -142,7 +141,6 @@ class _Run:
         n = len(rows)
         first = desc.seq + 1
         desc.seq += n
-        self.num_events[desc.name] = self.num_events.get(desc.name, 0) + n
         keys = [k for k in rows[0][0] if k not in desc.skip_keys]
         return {
             "uid": [self.next_uid() for _ in range(n)],
@@ -154,6 +152,16 @@ class _Run:
             "filled": {k: [False] * n for k in desc.unfilled if k in keys},
         }
 
+    def count_events(self) -> dict[str, int]:
+        """Events per stream name (a stream may have had several descriptors)."""
+        counts: dict[str, int] = {}
+        seen: set[int] = set()
+        for desc in [*self.descriptors.values(), *self.declared.values(), *self.by_name.values(), *self.retired]:
+            if id(desc) not in seen:
+                seen.add(id(desc))
+                counts[desc.name] = counts.get(desc.name, 0) + desc.seq
+        return counts
+
     def stop(self, exit_status: str, reason: str) -> dict[str, Any]:
         return {
             "uid": _uid(),
@@ -161,5 +169,5 @@ class _Run:
             "run_start": self.uid,
             "exit_status": exit_status,
             "reason": reason,
-            "num_events": dict(self.num_events),
+            "num_events": self.count_events(),
         }
