@@ -156,7 +156,8 @@ class _Run:
         """Events per stream name (a stream may have had several descriptors)."""
         counts: dict[str, int] = {}
         seen: set[int] = set()
-        for desc in [*self.descriptors.values(), *self.declared.values(), *self.by_name.values(), *self.retired]:
+        every = [*self.descriptors.values(), *self.declared.values(), *self.by_name.values()]
+        for desc in [*every, *self.retired]:
             if id(desc) not in seen:
                 seen.add(id(desc))
                 counts[desc.name] = counts.get(desc.name, 0) + desc.seq
