@@ -73,17 +73,20 @@ def sim_beamline(
     clock: RealClock | VirtualClock | None = None,
     image_shape: tuple[int, int] = (64, 64),
     seed: int | None = None,
+    velocity: float = 1.0,
 ) -> SimBeamline:
     """Motors ``x``, ``y``, ``th``; detectors ``det`` (peak at x=0), ``det_xy`` (peak at
     x=y=0), ``camera`` (64x64 blob following x, y); ``slit``; ``beam_current`` (mA,
-    400 at start; set it with ``set_beam_current`` to trip a suspender).
+    400 at start; set it with ``set_beam_current`` to trip a suspender). ``velocity``
+    is the x/y motor speed in mm/s (``th`` turns 5x that in deg/s).
 
     Detector intensities scale with the beam current.
     """
     clk = clock or RealClock()
-    x = SimMotor("x", instant=instant, limits=(-10.0, 10.0), clock=clk)
-    y = SimMotor("y", instant=instant, limits=(-10.0, 10.0), clock=clk)
-    th = SimMotor("th", instant=instant, units="deg", velocity=5.0, clock=clk)
+    lims = (-10.0, 10.0)
+    x = SimMotor("x", instant=instant, limits=lims, velocity=velocity, clock=clk)
+    y = SimMotor("y", instant=instant, limits=lims, velocity=velocity, clock=clk)
+    th = SimMotor("th", instant=instant, units="deg", velocity=5.0 * velocity, clock=clk)
     current, set_current = soft_signal_r_and_setter(float, 400.0, "beam_current", units="mA")
     det = SimDetector("det", motors=[x], clock=clk, seed=seed, beam_current=current)
     det_xy = SimDetector("det_xy", motors=[x, y], clock=clk, seed=seed, beam_current=current)
