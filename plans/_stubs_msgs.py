@@ -155,6 +155,9 @@ async def wait(
     )
 
 
+_wait = wait  # for stubs whose ``wait`` parameter shadows the stub
+
+
 async def checkpoint() -> Any:
     """Mark a point the engine may rewind to on pause/resume."""
     return await send(Msg("checkpoint"))
@@ -186,7 +189,7 @@ async def prepare(
     """Prepare ``obj`` (e.g. a flyer's trajectory); returns its status."""
     ret = await send(Msg("prepare", obj, *args, group=group, **kwargs))
     if wait:
-        await send(Msg("wait", None, group=group))
+        await _wait(group=group)
     return ret
 
 
@@ -194,7 +197,7 @@ async def kickoff(obj: Any, *, group: Hashable | None = None, wait: bool = False
     """Start a flyer; returns its status."""
     ret = await send(Msg("kickoff", obj, group=group, **kw))
     if wait:
-        await send(Msg("wait", None, group=group))
+        await _wait(group=group)
     return ret
 
 
@@ -204,7 +207,7 @@ async def complete(
     """Tell a flyer to finish; returns its status."""
     ret = await send(Msg("complete", obj, group=group, **kw))
     if wait:
-        await send(Msg("wait", None, group=group))
+        await _wait(group=group)
     return ret
 
 
@@ -215,7 +218,7 @@ async def kickoff_all(
     group = group or _group("kickoff")
     statuses = [await send(Msg("kickoff", obj, group=group, **kwargs)) for obj in objs]
     if wait:
-        await send(Msg("wait", None, group=group))
+        await _wait(group=group)
     return tuple(statuses)
 
 
@@ -226,7 +229,7 @@ async def complete_all(
     group = group or _group("complete")
     statuses = [await send(Msg("complete", obj, group=group, **kwargs)) for obj in objs]
     if wait:
-        await send(Msg("wait", None, group=group))
+        await _wait(group=group)
     return tuple(statuses)
 
 

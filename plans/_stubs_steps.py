@@ -11,7 +11,7 @@ from typing import Any
 from acq._exceptions import PlanError
 from acq.messages import Msg, current_handler, send
 from plans._relative import relative_set_wrapper
-from plans._stubs_msgs import read
+from plans._stubs_msgs import read, wait
 from plans._util import _check_movable, _group, _hinted_fields, _separate_devices
 
 TakeReading = Callable[[Sequence[Any]], Awaitable[Any]]
@@ -59,7 +59,7 @@ async def trigger_and_read(devices: Sequence[Any], name: str = "primary") -> dic
             triggered = True
             await send(Msg("trigger", obj, group=grp))
     if triggered:
-        await send(Msg("wait", None, group=grp))
+        await wait(group=grp)
     await send(Msg("create", name=name))
     try:
         readings = await _read_all(devs)

@@ -79,12 +79,55 @@ class FakeDetector:
         return FakeStatus()
 
 
+class FakeFlyer:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.parent = None
+
+    def __repr__(self) -> str:
+        return f"FakeFlyer({self.name!r})"
+
+    def kickoff(self) -> FakeStatus:
+        return FakeStatus()
+
+    def complete(self) -> FakeStatus:
+        return FakeStatus()
+
+    def collect(self) -> list[Any]:
+        return []
+
+    def describe_collect(self) -> dict[str, Any]:
+        return {}
+
+
+def normalized_stream(msgs: list[Any]) -> list[tuple[Any, ...]]:
+    """(command, obj name, args, kwargs) with group names renamed by first appearance."""
+    groups: dict[Any, str] = {}
+    out = []
+    for m in msgs:
+        kwargs = dict(m.kwargs)
+        for key in ("group",):
+            if kwargs.get(key) is not None:
+                kwargs[key] = groups.setdefault(kwargs[key], f"g{len(groups)}")
+        args = tuple(
+            groups.setdefault(a, f"g{len(groups)}")
+            if isinstance(a, str) and m.command == "wait"
+            else a
+            for a in m.args
+        )
+        if m.command == "sleep":
+            args = ()
+        out.append((m.command, getattr(m.obj, "name", m.obj), args, kwargs, m.run))
+    return out
+
+
 @dataclass
 class Recorded:
     commands: list[str] = field(default_factory=list)
     sets: list[tuple[str, Any]] = field(default_factory=list)
     starts: list[dict[str, Any]] = field(default_factory=list)
     ret: Any = None
+    msgs: list[Any] = field(default_factory=list)
 
 
 def gaussian(center: float, width: float, motor: str) -> Any:
@@ -110,6 +153,7 @@ def run_bluesky(gen: Any, responses: dict[Any, Any] | None = None, inputs: Any =
             return rec
         cmd, obj = msg.command, msg.obj
         rec.commands.append(cmd)
+        rec.msgs.append(msg)
         ret = None
         if cmd == "set":
             pos[obj.name] = msg.args[0]
@@ -143,7 +187,7 @@ async def run_ours(plan: Any, **options: Any) -> Recorded:
     from plans.sim import simulate
 
     res = await simulate(plan, max_messages=None, **options)
-    rec = Recorded(starts=res.starts, ret=res.return_value)
+    rec = Recorded(starts=res.starts, ret=res.return_value, msgs=res.messages)
     for msg in res.messages:
         rec.commands.append(msg.command)
         if msg.command == "set":

@@ -38,6 +38,9 @@ def _normalized(starts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         md = dict(md)
         if isinstance(md.get("motors"), list):
             md["motors"] = sorted(md["motors"])
+            dims = md.get("hints", {}).get("dimensions")
+            if md["plan_name"] == "scan_nd" and dims:
+                md["hints"] = {**md["hints"], "dimensions": sorted(dims)}
         out.append(md)
     return out
 
