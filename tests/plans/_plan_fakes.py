@@ -181,6 +181,10 @@ def run_bluesky(gen: Any, responses: dict[Any, Any] | None = None, inputs: Any =
             ret = next(answers, "")
         elif cmd == "collect":
             ret = []
+        elif cmd == "rewindable":
+            ret = True
+        elif cmd == "subscribe":
+            ret = 1
 
 
 async def run_ours(plan: Any, **options: Any) -> Recorded:

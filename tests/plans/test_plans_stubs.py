@@ -21,6 +21,7 @@ from _plan_fakes import (
 import plans.stubs as ps
 from acq import PlanError
 from acq.messages import Msg, bind_handler, unbind_handler
+from plans.sim import Simulator
 
 det, det2 = FakeDetector("det"), FakeDetector("det2")
 m1, m2 = FakeMotor("m1", 1.0), FakeMotor("m2", 2.0)
@@ -121,7 +122,8 @@ async def test_run_context_manager_closes_on_success_and_failure() -> None:
 
     rec = await run_ours(good())
     assert rec.ret == "sim-run-1"
-    assert rec.commands[0] == "open_run" and rec.commands[-1] == "close_run"
+    assert rec.commands[0] == "open_run"
+    assert rec.commands[-1] == "close_run"
     assert rec.msgs[-1].kwargs == {"exit_status": None, "reason": None}
 
     class Aborted(Exception):
@@ -133,8 +135,18 @@ async def test_run_context_manager_closes_on_success_and_failure() -> None:
             async with ps.run():
                 raise exc
 
-        with pytest.raises(type(exc)):
-            await run_ours(bad())
+        sim = Simulator()
+        token = bind_handler(sim)
+        try:
+            with pytest.raises(type(exc)):
+                await bad()
+        finally:
+            unbind_handler(token)
+        last = sim.result.messages[-1]
+        assert (last.command, last.kwargs["exit_status"], last.kwargs.get("reason")) == (
+            "close_run",
+            *expected,
+        )
 
 
 async def test_repeat_scalar_delay_sleeps_between_shots_only() -> None:
