@@ -16,6 +16,7 @@ from typing import Any
 
 from acq._exceptions import PlanError
 from acq.messages import Msg
+from plans._sim_docs import _SimDocs
 from plans._util import _hinted_fields
 
 Response = Callable[[dict[str, float]], Any]
@@ -116,6 +117,7 @@ class Simulator:
         self._inputs = iter(inputs)
         self._runs = 0
         self._subs = 0
+        self._docs: _SimDocs | None = None
         self._clock = 0.0
         self._status = _DoneStatus()
         self._dispatch: dict[str, Callable[[Msg], Any]] = {
@@ -130,6 +132,8 @@ class Simulator:
             "locate": self._locate,
             "input": self._input,
             "subscribe": self._subscribe,
+            "unsubscribe": self._unsubscribe,
+            "create": self._create,
             "configure": lambda msg: ({}, {}),
             "collect": lambda msg: [],
             "rewindable": lambda msg: True,
@@ -149,8 +153,12 @@ class Simulator:
         if handler is None:
             return None
         if msg.command == "read" and self._read_devices:
-            return await self._read_device(msg.obj)
-        return handler(msg)
+            reading = await self._read_device(msg.obj)
+        else:
+            reading = handler(msg)
+        if self._docs is not None and msg.command == "read":
+            self._docs.read(reading)
+        return reading
 
     # -- positions, limits, timing -------------------------------------------------
     def _name(self, obj: Any) -> str:
@@ -250,7 +258,13 @@ class Simulator:
     def _motor_positions(self) -> dict[str, Any]:
         return {self._names[k]: v for k, v in self._positions.items() if k in self._names}
 
+    def _create(self, msg: Msg) -> None:
+        if self._docs is not None:
+            self._docs.create(msg.kwargs.get("name", "primary"))
+
     def _save(self, msg: Msg) -> None:
+        if self._docs is not None:
+            self._docs.save(self._clock)
         self.result.events += 1
         if self._keep_points:
             self.result.points.append(self._motor_positions())
@@ -289,17 +303,33 @@ class Simulator:
     def _open_run(self, msg: Msg) -> str:
         self._runs += 1
         self.result.starts.append(dict(msg.kwargs))
-        return f"sim-run-{self._runs}"
+        uid = f"sim-run-{self._runs}"
+        if self._docs is not None:
+            self._docs.open(uid, dict(msg.kwargs), self._clock)
+        return uid
 
     def _close_run(self, msg: Msg) -> str:
+        if self._docs is not None:
+            self._docs.close(msg.kwargs.get("exit_status"), msg.kwargs.get("reason"), self._clock)
         return f"sim-run-{self._runs}"
 
     def _input(self, msg: Msg) -> str:
         return next(self._inputs, "")
 
     def _subscribe(self, msg: Msg) -> int:
+        """Callbacks get lightweight documents (see plans._sim_docs) for the rest of the plan."""
         self._subs += 1
+        func, name = (*msg.args, "all")[:2] if msg.args else (None, "all")
+        if callable(func):
+            if self._docs is None:
+                self._docs = _SimDocs()
+            self._docs.subs[self._subs] = (str(name), func)
         return self._subs
+
+    def _unsubscribe(self, msg: Msg) -> None:
+        token = msg.kwargs.get("token", msg.args[0] if msg.args else None)
+        if self._docs is not None and isinstance(token, int):
+            self._docs.subs.pop(token, None)
 
     def finish(self, return_value: Any) -> SimResult:
         """Close the books: the estimated duration and the plan's return value."""
