@@ -131,8 +131,15 @@ def scan_nd(
     dims = _dimensions(motors)
     if dims is not None:
         _md["hints"].setdefault("dimensions", dims)
-    step_fn = _adapt_per_step("scan_nd", per_step, motors)
-    return stage_wrapper(run_wrapper(_step_loop(dets, traj, step_fn), md=_md), [*dets, *motors])
+    return _scan_nd_plan(dets, traj, _adapt_per_step("scan_nd", per_step, motors), _md)
+
+
+async def _scan_nd_plan(
+    dets: list[Any], traj: Trajectory, per_step: PerStep, md: dict[str, Any]
+) -> Any:
+    """The coroutine scan_nd returns; plans.sim reads its arguments for a vectorised dry run."""
+    run = run_wrapper(_step_loop(dets, traj, per_step), md=md)
+    return await stage_wrapper(run, [*dets, *traj.keys])
 
 
 def _relative(plan: Awaitable[Any], motors: list[Any]) -> Plan:

@@ -64,6 +64,7 @@ class SimResult:
     duration: float = 0.0
     violations: list[str] = field(default_factory=list)
     return_value: Any = None
+    method: str = "messages"
 
     @property
     def num_messages(self) -> int:
@@ -210,11 +211,12 @@ class Simulator:
 
     def _check(self, obj: Any, value: Any) -> None:
         lim = self._limits_of(obj)
-        if lim is None or _number(value) is None or lim[0] <= value <= lim[1]:
+        number = _number(value)
+        if lim is None or number is None or lim[0] <= number <= lim[1]:
             return
         text = (
-            f"set of {self._name(obj)!r} to {value!r} is outside its limits "
-            f"[{lim[0]}, {lim[1]}] (message #{self.result.num_messages}). Fix: change the "
+            f"set of {self._name(obj)!r} to {number!r} is outside its limits "
+            f"[{lim[0]}, {lim[1]}] (point #{self.result.events + 1}). Fix: change the "
             "plan's start/stop or the device's limits."
         )
         if self._strict:

@@ -10,6 +10,7 @@ from typing import Any, TextIO
 from acq._exceptions import PlanError
 from acq.messages import Msg, bind_handler, unbind_handler
 from plans._sim import SimResult, Simulator
+from plans._sim_fast import _fast_simulate, _scan_parts
 
 
 async def _drive_generator(gen: Generator[Any, Any, Any], sim: Simulator) -> Any:
@@ -23,13 +24,37 @@ async def _drive_generator(gen: Generator[Any, Any, Any], sim: Simulator) -> Any
         result = await sim.process(msg)
 
 
-async def simulate(plan: Awaitable[Any] | Generator[Any, Any, Any], **options: Any) -> SimResult:
+def _vectorizable(options: dict[str, Any]) -> bool:
+    return (
+        options.get("max_messages", 100_000) == 0
+        and not options.get("keep_points", True)
+        and not options.get("responses")
+        and not options.get("read_devices", False)
+    )
+
+
+async def simulate(
+    plan: Awaitable[Any] | Generator[Any, Any, Any], *, vectorize: bool = True, **options: Any
+) -> SimResult:
     """Run ``plan`` against a :class:`Simulator` (options as its constructor) and report.
 
     ``plan`` is a coroutine plan or a bluesky-style generator plan. Nothing
-    moves and no device backend is touched.
+    moves and no device backend is touched. With ``max_messages=0`` and
+    ``keep_points=False`` a plain step scan (scan_nd and the plans built on it,
+    default per_step) is checked from its trajectory with numpy instead of
+    message by message (same results; ``result.method == "trajectory"``).
     """
     sim = Simulator(**options)
+    parts = _scan_parts(plan) if vectorize and _vectorizable(options) else None
+    if parts is not None:
+        try:
+            uid = _fast_simulate(sim, parts)
+        except BaseException:
+            plan.close()  # type: ignore[union-attr]
+            raise
+        if uid is not None:
+            plan.close()  # type: ignore[union-attr]
+            return sim.finish(uid)
     token = bind_handler(sim)
     try:
         if isinstance(plan, Generator):
