@@ -19,7 +19,7 @@ from plans._plans_core import (
     scan_nd,
 )
 from plans._stubs_steps import one_shot, repeat
-from plans._trajectory import Trajectory, inner_list_product, inner_product
+from plans._trajectory import Trajectory, _inner_list_product, _inner_product
 from plans._util import _check_args_groups, _check_detectors, _check_movable, _check_num
 from plans._wrappers_run import run_wrapper, stage_wrapper
 
@@ -104,7 +104,7 @@ def scan(
     }
     _md.update(user)
     _md["hints"] = {**_x_fields_hints(motors), **(user.get("hints") or {})}
-    return scan_nd(dets, inner_product(n, groups), per_step=per_step, md=_md)
+    return scan_nd(dets, _inner_product(n, groups), per_step=per_step, md=_md)
 
 
 def rel_scan(
@@ -227,7 +227,7 @@ def list_scan(
     }
     _md.update(user)
     _md["hints"] = {**_x_fields_hints([g[0] for g in groups]), **(user.get("hints") or {})}
-    return scan_nd(dets, inner_list_product(groups), per_step=per_step, md=_md)
+    return scan_nd(dets, _inner_list_product(groups), per_step=per_step, md=_md)
 
 
 def rel_list_scan(

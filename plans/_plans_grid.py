@@ -7,7 +7,7 @@ from typing import Any
 
 from acq._exceptions import PlanError
 from plans._plans_core import PATTERNS, PerStep, Plan, _dimensions, _merge, _relative, scan_nd
-from plans._trajectory import outer_list_product, outer_product
+from plans._trajectory import _outer_list_product, _outer_product
 from plans._util import _check_args_groups, _check_detectors, _check_num, _describe, _is_movable
 
 
@@ -113,7 +113,7 @@ def grid_scan(
     dims = _dimensions(motors)
     if dims is not None:
         _md["hints"].setdefault("dimensions", dims)
-    return scan_nd(dets, outer_product(chunks), per_step=per_step, md=_md)
+    return scan_nd(dets, _outer_product(chunks), per_step=per_step, md=_md)
 
 
 def rel_grid_scan(
@@ -180,7 +180,7 @@ def list_grid_scan(
     dims = _dimensions(motors)
     if dims is not None:
         _md["hints"].setdefault("dimensions", dims)
-    return scan_nd(dets, outer_list_product(groups, snaking), per_step=per_step, md=_md)
+    return scan_nd(dets, _outer_list_product(groups, snaking), per_step=per_step, md=_md)
 
 
 def rel_list_grid_scan(

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from plans._plans_core import PATTERNS, PerStep, Plan, _merge, _relative, scan_nd
-from plans._spirals import fermat_points, spiral_points, square_points
+from plans._spirals import _fermat_points, _spiral_points, _square_points
 from plans._trajectory import Trajectory
 from plans._util import _check_detectors, _check_movable, _check_num
 
@@ -38,7 +38,7 @@ def _round_spiral(
     dets = _xy_checked(plan, detectors, x_motor, y_motor)
     g = geometry
     if pattern == "spiral":
-        xs, ys = spiral_points(
+        xs, ys = _spiral_points(
             g["x_start"],
             g["y_start"],
             g["x_range"],
@@ -49,7 +49,7 @@ def _round_spiral(
             g["tilt"],
         )
     else:
-        xs, ys = fermat_points(
+        xs, ys = _fermat_points(
             g["x_start"],
             g["y_start"],
             g["x_range"],
@@ -234,7 +234,7 @@ def spiral_square(
     dets = _xy_checked("spiral_square", detectors, x_motor, y_motor)
     _check_num("spiral_square", "x_num", x_num, minimum=2)
     _check_num("spiral_square", "y_num", y_num, minimum=2)
-    xs, ys = square_points(x_center, y_center, x_range, y_range, x_num, y_num)
+    xs, ys = _square_points(x_center, y_center, x_range, y_range, x_num, y_num)
     geometry = {
         "x_center": x_center,
         "y_center": y_center,

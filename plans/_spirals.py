@@ -13,7 +13,7 @@ def _aspect(dr: float, dr_y: float | None) -> float:
     return 1.0 if dr_y is None else dr_y / dr
 
 
-def spiral_points(
+def _spiral_points(
     x_start: float,
     y_start: float,
     x_range: float,
@@ -42,7 +42,7 @@ def spiral_points(
     return xs, ys
 
 
-def fermat_points(
+def _fermat_points(
     x_start: float,
     y_start: float,
     x_range: float,
@@ -91,7 +91,7 @@ def _square_side(
     return out
 
 
-def square_points(
+def _square_points(
     x_center: float, y_center: float, x_range: float, y_range: float, x_num: int, y_num: int
 ) -> tuple[list[float], list[float]]:
     """A square spiral on an ``x_num`` by ``y_num`` grid, from the centre outwards."""

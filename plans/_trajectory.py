@@ -85,14 +85,14 @@ class Trajectory:
         return Trajectory([*self._axes, *other._axes])
 
     def __mul__(self, other: Trajectory) -> Trajectory:
-        return snake([self, other], [False, False])
+        return _snake([self, other], [False, False])
 
     def __repr__(self) -> str:
         names = ", ".join(f"{getattr(m, 'name', m)}[{len(v)}]" for m, v in self._axes)
         return f"Trajectory({names})"
 
 
-def snake(trajectories: Sequence[Trajectory], snaking: Sequence[bool]) -> Trajectory:
+def _snake(trajectories: Sequence[Trajectory], snaking: Sequence[bool]) -> Trajectory:
     """Outer product of ``trajectories`` (first slowest); a snaking axis reverses each pass."""
     if len(trajectories) != len(snaking):
         raise PlanError("snake(): one snaking flag per trajectory is required")
@@ -111,24 +111,24 @@ def snake(trajectories: Sequence[Trajectory], snaking: Sequence[bool]) -> Trajec
     return Trajectory(axes)
 
 
-def inner_product(num: int, groups: Sequence[Sequence[Any]]) -> Trajectory:
+def _inner_product(num: int, groups: Sequence[Sequence[Any]]) -> Trajectory:
     """``(motor, start, stop)`` groups moving together over ``num`` points."""
     return Trajectory([(m, np.linspace(start, stop, num=num)) for m, start, stop in groups])
 
 
-def inner_list_product(groups: Sequence[Sequence[Any]]) -> Trajectory:
+def _inner_list_product(groups: Sequence[Sequence[Any]]) -> Trajectory:
     """``(motor, positions)`` groups moving together."""
     return Trajectory([(m, list(pos)) for m, pos in groups])
 
 
-def outer_product(groups: Sequence[Sequence[Any]]) -> Trajectory:
+def _outer_product(groups: Sequence[Sequence[Any]]) -> Trajectory:
     """``(motor, start, stop, num, snake)`` groups nested, first slowest."""
     trajs = [
         Trajectory.axis(m, np.linspace(start, stop, num=num)) for m, start, stop, num, _ in groups
     ]
-    return snake(trajs, [bool(g[4]) for g in groups])
+    return _snake(trajs, [bool(g[4]) for g in groups])
 
 
-def outer_list_product(groups: Sequence[Sequence[Any]], snaking: Sequence[bool]) -> Trajectory:
+def _outer_list_product(groups: Sequence[Sequence[Any]], snaking: Sequence[bool]) -> Trajectory:
     """``(motor, positions)`` groups nested, first slowest."""
-    return snake([Trajectory.axis(m, list(pos)) for m, pos in groups], snaking)
+    return _snake([Trajectory.axis(m, list(pos)) for m, pos in groups], snaking)
