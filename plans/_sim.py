@@ -81,6 +81,8 @@ class Simulator:
     override what the devices' attributes say. ``strict`` raises on the first
     limit violation; otherwise violations are collected. ``max_messages`` caps
     the messages kept (None: all). ``inputs`` answers ``input`` messages.
+    ``read_devices=True`` asks the devices themselves (read-only): detectors'
+    ``read()`` and a motor's ``locate()`` for its starting position.
     """
 
     concurrent_reads = False
@@ -153,6 +155,9 @@ class Simulator:
         handler = self._dispatch.get(msg.command)
         if handler is None:
             return None
+        if self._read_devices and msg.command in ("locate", "set", "read"):
+            for obj in (msg.obj, *msg.args) if msg.command == "locate" else (msg.obj,):
+                await self._seed(obj)
         if msg.command == "read" and self._read_devices:
             reading = await self._read_device(msg.obj)
         else:
@@ -290,6 +295,15 @@ class Simulator:
         else:
             value = 0.0
         return {self._reading_key(obj): {"value": value, "timestamp": self._clock}}
+
+    async def _seed(self, obj: Any) -> None:
+        """Start from where a locatable device really is (read-only), once."""
+        locate = getattr(obj, "locate", None)
+        if id(obj) in self._positions or not callable(locate):
+            return
+        location = locate()
+        location = await location if inspect.isawaitable(location) else location
+        self._positions[id(obj)] = location["setpoint"]
 
     async def _read_device(self, obj: Any) -> Any:
         if callable(getattr(obj, "set", None)) or id(obj) in self._responses:
