@@ -290,3 +290,62 @@ async def test_lazily_stage_wrapper_stages_on_first_use() -> None:
     assert stream[:2] == [("stage", "det"), ("trigger", "det")]
     assert stream.index(("stage", "m1")) < stream.index(("read", "m1"))
     assert stream[-3:] == [("unstage", "m1"), ("unstage", "det"), ("wait", None)]
+
+
+async def test_relative_wrappers_find_start_positions_like_bluesky() -> None:
+    class PositionOnly:
+        """No locate(): bluesky (and we) use the ``position`` attribute."""
+
+        def __init__(self) -> None:
+            self.name, self.parent, self.position = "p", None, 10.0
+
+        def set(self, value: float) -> Any:
+            raise AssertionError("never moved in a dry run")
+
+    class ReadOnly:
+        """Neither locate() nor position: read it (hinted field, else the first key)."""
+
+        def __init__(self, name: str, hints: Any) -> None:
+            self.name, self.parent = name, None
+            if hints is not None:
+                self.hints = hints
+
+        async def read(self) -> Any:
+            return {}
+
+        def set(self, value: float) -> Any:
+            raise AssertionError("never moved in a dry run")
+
+    p = PositionOnly()
+    rec = await run_ours(pw.relative_set_wrapper(ps.mv(p, 1)))
+    assert rec.sets == [("p", 11.0)]
+
+    class Reads(Simulator):
+        async def process(self, msg: Msg) -> Any:
+            if msg.command == "read":
+                await super().process(msg)
+                return {"other": {"value": 5.0}, "r": {"value": 3.0}}
+            return await super().process(msg)
+
+    for hints, start in (({"fields": ["r"]}, 3.0), (None, 5.0)):
+        sim = Reads()
+        token = bind_handler(sim)
+        try:
+            await pw.relative_set_wrapper(ps.mv(ReadOnly("r", hints), 1))
+        finally:
+            unbind_handler(token)
+        assert sim.result.sets == {"r": [start + 1]}
+
+    class NoAnswer(Simulator):
+        async def process(self, msg: Msg) -> Any:
+            out = await super().process(msg)
+            return None if msg.command in ("read", "locate") else out
+
+    for obj in (ReadOnly("r", None), m1):
+        sim = NoAnswer()
+        token = bind_handler(sim)
+        try:
+            await pw.relative_set_wrapper(ps.mv(obj, 1))
+        finally:
+            unbind_handler(token)
+        assert sim.result.sets == {obj.name: [1]}
