@@ -115,6 +115,11 @@ class SoftSignalBackend(SignalBackend[T], Generic[T]):
         value: T = self._value
         return value
 
+    def get_value_nowait(self) -> T:
+        """The current value, without awaiting (in-memory backends only)."""
+        value: T = self._value
+        return value
+
     async def get_setpoint(self) -> T:
         value: T = self._value
         return value

@@ -188,6 +188,21 @@ class WatchableAsyncStatus(AsyncStatus):
             for w in list(self._watchers):
                 _call_watcher(w, update)
 
+    @classmethod
+    def finished(
+        cls,
+        name: str = "",
+        error: BaseException | None = None,
+        update: WatcherUpdate[Any] | None = None,
+    ) -> WatchableAsyncStatus:
+        """A status already done, whose watchers get ``update`` (if given) at once."""
+        status = super().finished(name, error)
+        assert isinstance(status, WatchableAsyncStatus)
+        status._watchers = []
+        status.last_update = update
+        status._start = 0.0
+        return status
+
     def watch(self, watcher: Watcher) -> None:
         """Call ``watcher(current=..., initial=..., target=..., ...)`` on each update."""
         self._watchers.append(watcher)

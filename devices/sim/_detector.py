@@ -42,21 +42,58 @@ class _Exposing(StandardReadable):
         with self.add_children_as_readables(Kind.config):
             self.exposure_time = soft_signal_rw(float, exposure, units="s", limits=(0, None))
 
-    async def _positions(self) -> np.ndarray[Any, Any]:
-        return np.array([await m.user_readback.get_value() for m in self._motors], dtype=float)
+    async def _inputs(self) -> tuple[float, list[float], float | None]:
+        """(exposure time, motor positions, beam current) read through the signals."""
+        pos = [await m.user_readback.get_value() for m in self._motors]
+        cur = await self._beam_current.get_value() if self._beam_current is not None else None
+        return await self.exposure_time.get_value(), pos, cur
 
-    async def _scale(self) -> float:
-        """Intensity factor: the Gaussian of the motor positions times beam current / 100."""
-        pos = await self._positions()
-        peak = float(np.exp(-np.sum((pos - self._centers) ** 2) / (2 * self._sigma**2)))
+    def _inputs_now(self) -> tuple[float, list[float], float | None] | None:
+        """The same without awaiting, if every backend holds its value in memory."""
+        values = [_now(m.user_readback) for m in self._motors]
+        values.append(_now(self.exposure_time))
         if self._beam_current is not None:
-            peak *= max(0.0, await self._beam_current.get_value()) / 100.0
+            values.append(_now(self._beam_current))
+        if any(v is _MISSING for v in values):
+            return None
+        n = len(self._motors)
+        cur = values[n + 1] if self._beam_current is not None else None
+        return values[n], values[:n], cur
+
+    def _scale(self, pos: list[float], current: float | None) -> float:
+        """Intensity factor: the Gaussian of the motor positions times beam current / 100."""
+        diff = np.asarray(pos, dtype=float) - self._centers
+        peak = float(np.exp(-np.sum(diff**2) / (2 * self._sigma**2)))
+        if current is not None:
+            peak *= max(0.0, current) / 100.0
         return peak
 
-    async def _expose(self) -> None:
+    def _take(self, pos: list[float], current: float | None) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def trigger(self) -> AsyncStatus:
+        """Expose and take new data (done at once when the exposure time is 0)."""
+        name = f"{self.name or type(self).__name__}.trigger"
+        now = self._inputs_now()
+        if now is not None and now[0] <= 0:
+            self._take(now[1], now[2])
+            return AsyncStatus.finished(name)
+        return AsyncStatus(self._trigger(), name=name)
+
+    async def _trigger(self) -> None:
         exposure = await self.exposure_time.get_value()
         if exposure > 0:
             await self._clock.sleep(exposure)
+        _, pos, current = await self._inputs()
+        self._take(pos, current)
+
+
+_MISSING: Any = object()
+
+
+def _now(signal: SignalR[Any]) -> Any:
+    get = getattr(signal._backend, "get_value_nowait", None)
+    return _MISSING if get is None else get()
 
 
 class SimDetector(_Exposing):
@@ -94,11 +131,8 @@ class SimDetector(_Exposing):
         super().set_name(name)
         self.value.set_name(name)  # readings keyed by the detector name
 
-    @AsyncStatus.wrap
-    async def trigger(self) -> None:
-        """Expose and take one value."""
-        await self._expose()
-        mean = self.background + self.amplitude * await self._scale()
+    def _take(self, pos: list[float], current: float | None) -> None:
+        mean = self.background + self.amplitude * self._scale(pos, current)
         value = float(self._rng.poisson(max(mean, 0.0))) if self.noise else mean
         self._set_value(value)
 
@@ -146,23 +180,23 @@ class SimImageDetector(_Exposing):
         self._rows = np.arange(rows, dtype=np.float32)
         super().__init__(name=name)
 
-    @AsyncStatus.wrap
-    async def trigger(self) -> None:
-        """Expose and take one frame."""
-        await self._expose()
-        frame = await self.frame()
+    def _take(self, pos: list[float], current: float | None) -> None:
+        frame = self._frame(pos, current)
         self._set_image(frame)
         self._set_total(float(frame.sum(dtype=np.float64)))
 
     async def frame(self) -> np.ndarray[Any, Any]:
         """A new frame for the current motor positions (not stored)."""
-        pos = await self._positions()
-        offsets = (pos - self._centers)[:2] * self._ppu
+        _, pos, current = await self._inputs()
+        return self._frame(pos, current)
+
+    def _frame(self, pos: list[float], current: float | None) -> np.ndarray[Any, Any]:
+        offsets = (np.asarray(pos, dtype=float) - self._centers)[:2] * self._ppu
         cx = self.shape[1] / 2 + (offsets[0] if len(offsets) > 0 else 0.0)
         cy = self.shape[0] / 2 + (offsets[1] if len(offsets) > 1 else 0.0)
         gx = np.exp(-((self._cols - cx) ** 2) / (2 * self._width**2))
         gy = np.exp(-((self._rows - cy) ** 2) / (2 * self._width**2))
-        peak = np.float32(self.amplitude * await self._scale())
+        peak = np.float32(self.amplitude * self._scale(pos, current))
         frame = np.outer(gy * peak, gx).astype(np.float32, copy=False)
         if self.noise:
             frame += self._rng.standard_normal(frame.shape, dtype=np.float32)

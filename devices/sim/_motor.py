@@ -85,10 +85,39 @@ class SimMotor(StandardReadable):
         super().set_name(name)
         self.user_readback.set_name(name)  # readings keyed by the motor name
 
-    @WatchableAsyncStatus.wrap_watchable
-    async def set(self, value: float) -> AsyncIterator[WatcherUpdate[float]]:
+    def set(self, value: float) -> WatchableAsyncStatus:
         """Move to ``value``: fails with ``LimitError`` outside limits, ``DeviceError`` if
-        stopped with ``success=False``."""
+        stopped with ``success=False``. Instant moves return a status already done."""
+        name = f"{self.name or 'SimMotor'}.set"
+        if self.instant:
+            done = self._jump_now(value, name)
+            if done is not None:
+                return done
+        return WatchableAsyncStatus(self._move(value), name=name)
+
+    def _jump_now(self, value: float, name: str) -> WatchableAsyncStatus | None:
+        """An instant move without awaiting, or None if a backend needs awaiting."""
+        setpoint = self.user_setpoint._backend
+        put_nowait = getattr(setpoint, "put_nowait", None)
+        get_units = getattr(self.motor_egu._backend, "get_value_nowait", None)
+        get_start = getattr(self.user_readback._backend, "get_value_nowait", None)
+        if put_nowait is None or get_units is None or get_start is None:
+            return None
+        start = get_start()
+        try:
+            if not put_nowait(value):
+                return None
+        except LimitError as exc:
+            err = LimitError(f"{self.name}: cannot move to {value!r}: {exc}")
+            return WatchableAsyncStatus.finished(name, err)
+        except DeviceError as exc:
+            return WatchableAsyncStatus.finished(name, self.user_setpoint._named(exc))
+        target = float(value)
+        self._set_readback(target)
+        update = self._update(target, start, target, get_units(), 0.0, 0.0)
+        return WatchableAsyncStatus.finished(name, update=update)
+
+    async def _move(self, value: float) -> AsyncIterator[WatcherUpdate[float]]:
         start = await self.user_readback.get_value()
         try:
             await self.user_setpoint.set(value)

@@ -238,3 +238,38 @@ async def test_describe_output_is_a_valid_event_model_descriptor() -> None:
     )
     assert set(bundle.descriptor_doc["data_keys"]) == set(data_keys)
     run.compose_stop()
+
+
+async def test_instant_paths_and_their_fallbacks() -> None:
+    from _devices_fakes import FakeRemoteBackend
+
+    from devices import DatatypeError, callback_on_mock_put, get_mock_puts
+
+    m = SimMotor("m")
+    status = m.set(1.0)
+    assert status.done  # instant move on in-memory signals: no task
+    seen: list[dict] = []
+    status.watch(lambda **kw: seen.append(kw))
+    assert seen[0]["current"] == 1.0
+    assert seen[0]["fraction"] == 1.0
+    with pytest.raises(DatatypeError, match="m-user_setpoint"):
+        await m.set("far")  # type: ignore[arg-type]
+
+    mocked = SimMotor("mocked")
+    await mocked.connect(mock=True)
+    moves: list[float] = []
+    callback_on_mock_put(mocked.user_setpoint, lambda v, wait: moves.append(v))
+    status = mocked.set(2.0)
+    assert not status.done  # a put callback needs awaiting: the async path runs
+    await status
+    assert moves == [2.0]
+    assert get_mock_puts(mocked.user_setpoint) == [2.0]
+    assert await mocked.user_readback.get_value() == 2.0
+
+    remote = SimMotor("remote")
+    remote.user_readback._backend = FakeRemoteBackend("RBV")  # type: ignore[assignment]
+    det = SimDetector("det", motors=[remote], noise=False)
+    status = det.trigger()
+    assert not status.done  # a remote readback must be awaited
+    await status
+    assert (await det.read())["det"]["value"] == pytest.approx(1000.0)
