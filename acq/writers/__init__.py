@@ -15,6 +15,9 @@ from acq.writers._destinations import (
     render_template,
     sanitize,
 )
+from acq.writers._live import LiveWriter, LiveWriterStatistics
+from acq.writers._nexus import NeXusWriter, export_nexus
+from acq.writers._spec import SpecWriter, export_spec
 from acq.writers._stream import (
     JSONLWriter,
     MsgpackWriter,
@@ -23,18 +26,29 @@ from acq.writers._stream import (
     read_jsonl,
     read_msgpack,
 )
+from acq.writers._tiff import TIFFWriter, export_tiff
+from acq.writers._web import HttpDestination
 
 __all__ = [
     "CSVWriter",
     "Destination",
     "DirectoryDestination",
+    "HttpDestination",
     "JSONLWriter",
+    "LiveWriter",
+    "LiveWriterStatistics",
     "MemoryDestination",
     "MsgpackWriter",
+    "NeXusWriter",
+    "SpecWriter",
+    "TIFFWriter",
     "Writer",
     "export_csv",
     "export_jsonl",
     "export_msgpack",
+    "export_nexus",
+    "export_spec",
+    "export_tiff",
     "read_jsonl",
     "read_msgpack",
     "render_template",

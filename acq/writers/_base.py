@@ -67,6 +67,8 @@ class Writer:
 
     #: default file-name template; ``file_prefix`` overrides it
     default_prefix = "{start[uid]}"
+    #: False for formats that seek back into their files (HDF5, TIFF)
+    streaming = True
 
     def __init__(
         self,
@@ -249,7 +251,7 @@ class Writer:
 
     def open_artifact(self, label: str, name: str, *, append: bool = False) -> IO[bytes]:
         """Open ``name`` on the destination and record it under ``artifacts[label]``."""
-        f = self.destination.open(name, append=append)
+        f = self.destination.open(name, append=append, streaming=self.streaming)
         self._open_files.append(f)
         where = self.destination.location(name)
         paths = self.artifacts.setdefault(label, [])

@@ -51,8 +51,11 @@ class Destination:
     #: True when bytes leave the process only on ``await drain()`` / ``aclose()``
     needs_async: bool = False
 
-    def open(self, name: str, *, append: bool = False) -> IO[bytes]:
-        """Return a writable, seekable binary file object for artifact ``name``."""
+    def open(self, name: str, *, append: bool = False, streaming: bool = True) -> IO[bytes]:
+        """A writable binary file object for artifact ``name``.
+
+        ``streaming=False`` asks for a seekable, readable file (HDF5, TIFF).
+        """
         raise NotImplementedError
 
     def location(self, name: str) -> str:
@@ -72,11 +75,11 @@ class DirectoryDestination(Destination):
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.directory = Path(directory)
 
-    def open(self, name: str, *, append: bool = False) -> IO[bytes]:
+    def open(self, name: str, *, append: bool = False, streaming: bool = True) -> IO[bytes]:
         path = self.directory / name
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            return open(path, "ab" if append else "wb")
+            return open(path, "a+b" if append else "w+b")
         except OSError as exc:
             raise WriterError(
                 f"cannot open {str(path)!r} for writing: {exc.strerror or exc}. "
@@ -111,7 +114,7 @@ class MemoryDestination(Destination):
     def __init__(self) -> None:
         self.buffers: dict[str, bytes] = {}
 
-    def open(self, name: str, *, append: bool = False) -> IO[bytes]:
+    def open(self, name: str, *, append: bool = False, streaming: bool = True) -> IO[bytes]:
         initial = self.buffers.get(name, b"") if append else b""
         self.buffers[name] = initial
         return _MemoryFile(self, name, initial)
