@@ -105,7 +105,7 @@ class Writer:
         """Consume one document, then let the destination push its bytes out."""
         self(name, doc)
         if self.destination.needs_async:
-            await self.destination.drain()
+            await self.drain()
 
     async def drain(self) -> None:
         """Push buffered bytes to an asynchronous destination (no-op for files)."""

@@ -115,7 +115,7 @@ class LiveWriter:
                 batch.append(queue.get_nowait())
             for entry in batch:
                 if entry is _STOP:
-                    await self.writer.drain()
+                    await self._drain()
                     return
                 if self._error is None:
                     try:
@@ -124,11 +124,14 @@ class LiveWriter:
                     except Exception as exc:  # reported, never raised into the producer
                         self._error = exc
             self._batches += 1
-            if self._error is None:
-                try:
-                    await self.writer.drain()
-                except Exception as exc:
-                    self._error = exc
+            await self._drain()
+
+    async def _drain(self) -> None:
+        if self._error is None:
+            try:
+                await self.writer.drain()
+            except Exception as exc:  # reported in statistics() and on exit
+                self._error = exc
 
     async def __aenter__(self) -> LiveWriter:
         group = asyncio.TaskGroup()

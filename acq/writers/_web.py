@@ -31,7 +31,7 @@ class _Upload(io.BytesIO):
         """The bytes not yet sent (streaming: and forget them)."""
         data = self.getvalue()
         if self.streaming:
-            self.seek(0)
+            super().seek(0)
             self.truncate()
             self.sent += len(data)
         return data
