@@ -59,14 +59,19 @@ async def test_failing_writer_is_reported_not_raised_into_producer() -> None:
     docs = scalar_run(2)
     bad = list(docs)
     bad.insert(1, ("event", docs[4][1]))  # event before its descriptor
+    live = LiveWriter(Writer(MemoryDestination()))
+    await live.__aenter__()
+    for name, doc in bad:
+        live(name, doc)
+    for _ in range(100):
+        if live.statistics().error is not None:
+            break
+        await asyncio.sleep(0.001)
+    assert "send the descriptor before its events" in str(live.statistics().error)
+    with pytest.raises(acq.WriterError, match="stopped writing"):
+        live(*docs[-1])
     with pytest.raises(acq.WriterError, match="failed while writing live"):
-        async with LiveWriter(Writer(MemoryDestination())) as live:
-            for name, doc in bad:
-                live(name, doc)
-            await asyncio.sleep(0.01)
-            assert live.statistics().error is not None
-            with pytest.raises(acq.WriterError, match="stopped writing"):
-                live(*docs[-1])
+        await live.__aexit__(None, None, None)
 
 
 async def test_not_running_and_bad_size() -> None:

@@ -92,7 +92,7 @@ async def test_service_error_is_reported(service: _Service) -> None:
     service.status = 507
     writer = JSONLWriter(HttpDestination(service.url))
     writer.consume(scalar_run(1))
-    with pytest.raises(acq.WriterError, match="answered 'HTTP/1.1 507"):
+    with pytest.raises(acq.WriterError, match=r"answered 'HTTP/1\.1 507"):
         await writer.aclose()
 
 
@@ -102,7 +102,7 @@ async def test_unreachable_service() -> None:
         port = s.getsockname()[1]
     writer = JSONLWriter(HttpDestination(f"http://127.0.0.1:{port}/x", timeout=5))
     writer.consume(scalar_run(1))
-    with pytest.raises(acq.WriterError, match="cannot reach .* Is the service running"):
+    with pytest.raises(acq.WriterError, match=r"cannot reach .* Is the service running"):
         await writer.drain()
 
 
