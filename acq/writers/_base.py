@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 from acq._exceptions import WriterError
+from acq.documents import unpack_datum_page, unpack_event_page
 from acq.writers._destinations import Destination, as_destination, render_template
 from acq.writers._external import _External
 
@@ -28,26 +29,6 @@ DOCUMENT_NAMES = (
 )
 
 Doc = dict[str, Any]
-
-
-def unpack_event_page(page: Doc) -> list[Doc]:
-    """Events of an event page (columns to rows)."""
-    data, ts = page["data"], page["timestamps"]
-    filled = page.get("filled", {})
-    out = []
-    for i, uid in enumerate(page["uid"]):
-        out.append(
-            {
-                "uid": uid,
-                "descriptor": page["descriptor"],
-                "seq_num": page["seq_num"][i],
-                "time": page["time"][i],
-                "data": {k: v[i] for k, v in data.items()},
-                "timestamps": {k: v[i] for k, v in ts.items()},
-                "filled": {k: v[i] for k, v in filled.items()},
-            }
-        )
-    return out
 
 
 class Writer:
@@ -180,15 +161,8 @@ class Writer:
 
     def _on_datum_page(self, doc: Doc) -> None:
         self._require_run("datum_page")
-        kwargs = doc.get("datum_kwargs", {})
-        for i, datum_id in enumerate(doc["datum_id"]):
-            self._on_datum(
-                {
-                    "resource": doc["resource"],
-                    "datum_id": datum_id,
-                    "datum_kwargs": {k: v[i] for k, v in kwargs.items()},
-                }
-            )
+        for datum in unpack_datum_page(doc):
+            self._on_datum(datum)
 
     def _on_stream_resource(self, doc: Doc) -> None:
         self._require_run("stream_resource")

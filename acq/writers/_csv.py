@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 from collections.abc import Iterable
 from typing import IO, Any
@@ -20,7 +21,6 @@ import numpy as np
 
 from acq._exceptions import WriterError
 from acq.writers._base import Doc, Writer, _export
-from acq.writers._codec import json_encoder
 from acq.writers._destinations import Destination, sanitize
 
 _FLUSH_CHARS = 1 << 16
@@ -33,7 +33,7 @@ def _array_cell(value: Any, max_inline: int) -> Any:
     if arr.ndim == 0:
         return arr.item()
     if arr.size <= max_inline:
-        return json_encoder.encode(arr).decode()
+        return json.dumps(arr.tolist(), separators=(",", ":"))
     lo, hi = (arr.min(), arr.max()) if arr.size and arr.dtype.kind in "biuf" else ("", "")
     return f"<array shape={arr.shape} dtype={arr.dtype} min={lo} max={hi}>"
 

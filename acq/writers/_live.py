@@ -7,6 +7,7 @@ everyone else (a script feeding documents, a catalog replay, a test).
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 from dataclasses import dataclass
 from types import TracebackType
@@ -50,7 +51,9 @@ class LiveWriter:
             raise WriterError(f"LiveWriter maxsize={maxsize}: expected at least 1.")
         self.writer = writer
         self.close_timeout = close_timeout
-        self._queue: asyncio.Queue[Any] = asyncio.Queue(maxsize)
+        self._items: collections.deque[Any] = collections.deque()
+        self._waiter: asyncio.Future[None] | None = None
+        self._space = asyncio.Event()
         self._group: asyncio.TaskGroup | None = None
         self._task: asyncio.Task[None] | None = None
         self._maxsize = maxsize
@@ -61,7 +64,7 @@ class LiveWriter:
     def statistics(self) -> LiveWriterStatistics:
         return LiveWriterStatistics(
             maxsize=self._maxsize,
-            queued=self._queue.qsize(),
+            queued=len(self._items),
             max_queued=self._max_queued,
             accepted=self._accepted,
             written=self._written,
@@ -79,40 +82,49 @@ class LiveWriter:
                 f"{type(self.writer).__name__} failed and stopped writing: {self._error}"
             ) from self._error
 
-    def _accept(self) -> None:
+    def _push(self, item: Any) -> None:
+        items = self._items
+        items.append(item)
         self._accepted += 1
-        size = self._queue.qsize()
-        if size > self._max_queued:
-            self._max_queued = size
+        if len(items) > self._max_queued:
+            self._max_queued = len(items)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def __call__(self, name: str, doc: Doc) -> None:
-        self._check()
-        try:
-            self._queue.put_nowait((name, doc))
-        except asyncio.QueueFull:
+        if self._error is not None or self._group is None:
+            self._check()
+        if len(self._items) >= self._maxsize:
             self._rejected += 1
             raise WriterError(
                 f"LiveWriter queue is full ({self._maxsize} documents): "
                 f"{type(self.writer).__name__} is slower than the documents arrive. Use "
                 "'await live.put(name, doc)' for back-pressure, or raise maxsize."
-            ) from None
-        self._accept()
+            )
+        self._push((name, doc))
 
     async def put(self, name: str, doc: Doc) -> None:
-        """Queue a document, waiting while the queue is full."""
-        self._check()
-        if self._queue.full():
+        """Queue a document, waiting while the queue is full (back-pressure)."""
+        if self._error is not None or self._group is None:
+            self._check()
+        if len(self._items) >= self._maxsize:
             self._waited += 1
-        await self._queue.put((name, doc))
-        self._accept()
+            while len(self._items) >= self._maxsize:
+                self._space.clear()
+                await self._space.wait()
+                self._check()
+        self._push((name, doc))
 
     async def _consume(self) -> None:
-        queue = self._queue
+        loop = asyncio.get_running_loop()
         while True:
-            item = await queue.get()
-            batch = [item]
-            while not queue.empty():
-                batch.append(queue.get_nowait())
+            if not self._items:
+                self._waiter = loop.create_future()
+                await self._waiter
+                self._waiter = None
+            batch, self._items = self._items, collections.deque()
+            self._space.set()
             for entry in batch:
                 if entry is _STOP:
                     await self._drain()
@@ -123,6 +135,7 @@ class LiveWriter:
                         self._written += 1
                     except Exception as exc:  # reported, never raised into the producer
                         self._error = exc
+                        self._space.set()
             self._batches += 1
             await self._drain()
 
@@ -132,6 +145,7 @@ class LiveWriter:
                 await self.writer.drain()
             except Exception as exc:  # reported in statistics() and on exit
                 self._error = exc
+                self._space.set()
 
     async def __aenter__(self) -> LiveWriter:
         group = asyncio.TaskGroup()
@@ -153,13 +167,15 @@ class LiveWriter:
         assert task is not None
         try:
             async with asyncio.timeout(self.close_timeout):
-                await self._queue.put(_STOP)
+                self._items.append(_STOP)
+                if self._waiter is not None and not self._waiter.done():
+                    self._waiter.set_result(None)
                 await asyncio.shield(task)
         except TimeoutError:
             task.cancel()
             self._error = self._error or WriterError(
                 f"LiveWriter did not finish writing within close_timeout={self.close_timeout} "
-                f"s; {self._queue.qsize()} queued documents were not written."
+                f"s; {len(self._items)} queued documents were not written."
             )
         finally:
             with contextlib.suppress(asyncio.CancelledError):

@@ -7,16 +7,21 @@ Wire format (one frame per document, in arrival order, all ten document types):
 from __future__ import annotations
 
 import io
+import itertools
 import os
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 import msgpack
-import msgspec
 
-from acq._exceptions import WriterError
+from acq._exceptions import DocumentError, DocumentValidationError, WriterError
+from acq.documents import (
+    decode_json_line,
+    decode_msgpack_frame,
+    encode_json_line,
+    encode_msgpack_frame,
+)
 from acq.writers._base import Doc, Writer, _export
-from acq.writers._codec import json_decoder, json_encoder, msgpack_encoder
 from acq.writers._destinations import Destination
 
 _FLUSH_BYTES = 1 << 16
@@ -27,7 +32,7 @@ class _StreamWriter(Writer):
 
     extension = ""
     label = "stream_data"
-    _newline = b""
+    _encode = staticmethod(encode_msgpack_frame)
 
     def __init__(
         self, destination: Destination | str | os.PathLike[str], *, file_prefix: str | None = None
@@ -35,20 +40,16 @@ class _StreamWriter(Writer):
         super().__init__(destination, file_prefix=file_prefix)
         self._buffer = bytearray()
         self._file: IO[bytes] | None = None
-        self._encode_into = (
-            json_encoder.encode_into if self._newline else msgpack_encoder.encode_into
-        )
 
     def _frame(self, name: str, doc: Doc) -> None:
         buf = self._buffer
         try:
-            self._encode_into((name, doc), buf, -1)
-        except (TypeError, NotImplementedError) as exc:
+            buf += self._encode(name, doc)
+        except (TypeError, DocumentError) as exc:
             raise WriterError(
                 f"{type(self).__name__} cannot encode {name} {doc.get('uid')!r}: {exc}. "
                 "Documents hold only JSON-like values and numpy arrays/scalars."
             ) from exc
-        buf += self._newline
         if len(buf) > _FLUSH_BYTES:
             self._write_out()
 
@@ -110,7 +111,7 @@ class JSONLWriter(_StreamWriter):
     """One ``[name, doc]`` JSON array per line, file ``<prefix>.jsonl``."""
 
     extension = ".jsonl"
-    _newline = b"\n"
+    _encode = staticmethod(encode_json_line)
 
 
 class MsgpackWriter(_StreamWriter):
@@ -130,29 +131,17 @@ def _as_binary(source: str | os.PathLike[str] | bytes | IO[bytes]) -> tuple[IO[b
     return source, False
 
 
-def _check_frame(frame: Any, where: str) -> tuple[str, Doc]:
-    if (
-        not isinstance(frame, list | tuple)
-        or len(frame) != 2
-        or not isinstance(frame[0], str)
-        or not isinstance(frame[1], dict)
-    ):
-        raise WriterError(f"{where}: expected a [name, doc] frame, saw {str(frame)[:80]!r}.")
-    return frame[0], frame[1]
-
-
 def read_jsonl(source: str | os.PathLike[str] | bytes | IO[bytes]) -> Iterator[tuple[str, Doc]]:
-    """Read back the documents of a JSONL stream (a path, bytes or binary file)."""
+    """Read back (and validate) the documents of a JSONL stream: a path, bytes or file."""
     f, owned = _as_binary(source)
     try:
         for lineno, line in enumerate(f, 1):
             if not line.strip():
                 continue
             try:
-                frame = json_decoder.decode(line)
-            except msgspec.DecodeError as exc:
-                raise WriterError(f"JSONL line {lineno} is not valid JSON: {exc}") from exc
-            yield _check_frame(frame, f"JSONL line {lineno}")
+                yield decode_json_line(line)
+            except DocumentValidationError as exc:
+                raise DocumentValidationError(f"JSONL line {lineno}: {exc}") from None
     finally:
         if owned:
             f.close()
@@ -161,17 +150,33 @@ def read_jsonl(source: str | os.PathLike[str] | bytes | IO[bytes]) -> Iterator[t
 def read_msgpack(
     source: str | os.PathLike[str] | bytes | IO[bytes],
 ) -> Iterator[tuple[str, Doc]]:
-    """Read back the documents of a msgpack stream (a path, bytes or binary file)."""
+    """Read back (and validate) the documents of a msgpack stream: a path, bytes or file."""
     f, owned = _as_binary(source)
     try:
-        unpacker = msgpack.Unpacker(f, raw=False, strict_map_key=False)
-        for n, frame in enumerate(unpacker, 1):
-            yield _check_frame(frame, f"msgpack frame {n}")
-    except (msgpack.UnpackException, ValueError) as exc:
-        raise WriterError(f"msgpack stream is corrupt: {exc}") from exc
+        data = f.read()
     finally:
         if owned:
             f.close()
+    unpacker = msgpack.Unpacker(raw=False, strict_map_key=False)
+    unpacker.feed(data)
+    start = 0
+    for n in itertools.count(1):
+        try:
+            unpacker.skip()
+        except msgpack.OutOfData:
+            if start < len(data):
+                raise DocumentValidationError(
+                    f"msgpack frame {n} is truncated ({len(data) - start} bytes at the end)."
+                ) from None
+            return
+        except (msgpack.UnpackException, ValueError) as exc:
+            raise DocumentValidationError(f"msgpack frame {n} is corrupt: {exc}") from exc
+        end = unpacker.tell()
+        try:
+            yield decode_msgpack_frame(data[start:end])
+        except DocumentValidationError as exc:
+            raise DocumentValidationError(f"msgpack frame {n}: {exc}") from None
+        start = end
 
 
 def export_jsonl(

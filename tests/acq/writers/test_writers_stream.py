@@ -77,12 +77,22 @@ def test_unencodable_value_names_the_document(tmp_path: Path) -> None:
 
 
 def test_readers_reject_garbage(tmp_path: Path) -> None:
-    with pytest.raises(acq.WriterError, match="line 1 is not valid JSON"):
+    with pytest.raises(acq.DocumentValidationError, match="JSONL line 1: not a valid json"):
         list(read_jsonl(b"{nope\n"))
-    with pytest.raises(acq.WriterError, match=r"expected a \[name, doc\] frame"):
-        list(read_jsonl(b'{"a": 1}\n'))
-    with pytest.raises(acq.WriterError, match="expected a"):
+    with pytest.raises(acq.DocumentValidationError, match="line 2: .*2-item array"):
+        list(read_jsonl(b'\n{"a": 1}\n'))
+    with pytest.raises(acq.DocumentValidationError, match="msgpack frame 1"):
         list(read_msgpack(b"\x01"))
+    with pytest.raises(acq.DocumentValidationError, match="frame 1 is truncated"):
+        list(read_msgpack(b"\x92\xa5start"))
+    with pytest.raises(acq.DocumentValidationError, match="frame 1 is corrupt"):
+        list(read_msgpack(b"\xc1"))
     with pytest.raises(acq.WriterError, match="cannot read document stream"):
         list(read_jsonl(tmp_path / "missing.jsonl"))
     assert list(read_jsonl(b"\n")) == []
+
+
+def test_reader_validates_documents() -> None:
+    line = b'["event", {"uid": "u", "descriptor": "d"}]\n'
+    with pytest.raises(acq.DocumentValidationError, match="JSONL line 1: event"):
+        list(read_jsonl(line))
