@@ -10,11 +10,11 @@ from acq._exceptions import WriterError
 from acq.writers._external import _External
 
 
-def is_external(data_key: dict[str, Any]) -> bool:
+def _is_external(data_key: dict[str, Any]) -> bool:
     return bool(data_key.get("external"))
 
 
-def event_array(
+def _event_array(
     key: str,
     value: Any,
     data_key: dict[str, Any],
@@ -26,7 +26,7 @@ def event_array(
     Lists (no dtype of their own, e.g. decoded JSON) take the declared
     ``dtype_numpy`` if the conversion is exact; numpy arrays must already have it.
     """
-    if is_external(data_key) and isinstance(value, str):
+    if _is_external(data_key) and isinstance(value, str):
         arr = external.datum_value(value)
     elif isinstance(value, np.ndarray):
         arr = value
@@ -41,11 +41,13 @@ def event_array(
                     f"(saw {arr.dtype}); refusing to cast. Fix the descriptor."
                 )
             arr = converted
-    check_dtype(key, arr, data_key, stream)
+    _check_dtype(key, arr, data_key, stream)
     return arr
 
 
-def check_dtype(key: str, arr: np.ndarray[Any, Any], data_key: dict[str, Any], stream: str) -> None:
+def _check_dtype(
+    key: str, arr: np.ndarray[Any, Any], data_key: dict[str, Any], stream: str
+) -> None:
     """Refuse an array whose dtype differs from the declared ``dtype_numpy``."""
     declared = data_key.get("dtype_numpy")
     if declared and isinstance(declared, str) and arr.dtype != np.dtype(declared):

@@ -12,7 +12,7 @@ from typing import IO, Any
 
 from acq._exceptions import WriterError
 from acq.documents import unpack_datum_page, unpack_event_page
-from acq.writers._destinations import Destination, as_destination, render_template
+from acq.writers._destinations import Destination, _as_destination, render_template
 from acq.writers._external import _External
 
 DOCUMENT_NAMES = (
@@ -57,7 +57,7 @@ class Writer:
         *,
         file_prefix: str | None = None,
     ) -> None:
-        self.destination = as_destination(destination)
+        self.destination = _as_destination(destination)
         self.file_prefix = file_prefix if file_prefix is not None else self.default_prefix
         self.artifacts: dict[str, list[str]] = {}
         self.closed = False

@@ -120,7 +120,7 @@ class MemoryDestination(Destination):
         return _MemoryFile(self, name, initial)
 
 
-def as_destination(target: Destination | str | os.PathLike[str]) -> Destination:
+def _as_destination(target: Destination | str | os.PathLike[str]) -> Destination:
     """A destination as given, or a directory destination for a path."""
     if isinstance(target, Destination):
         return target

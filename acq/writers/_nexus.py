@@ -25,7 +25,7 @@ import h5py
 import numpy as np
 
 from acq._exceptions import WriterError
-from acq.writers._arrays import check_dtype, event_array, is_external
+from acq.writers._arrays import _check_dtype, _event_array, _is_external
 from acq.writers._base import Doc, Writer, _export
 from acq.writers._destinations import Destination
 from acq.writers._external import _uri_path
@@ -146,7 +146,7 @@ class NeXusWriter(Writer):
         group = entry.create_group(stream)
         group.attrs["NX_class"] = "NXdata"
         group.attrs["descriptor"] = json.dumps(doc, default=str)
-        keys = [k for k, dk in doc["data_keys"].items() if not is_external(dk)] or list(
+        keys = [k for k, dk in doc["data_keys"].items() if not _is_external(dk)] or list(
             doc["data_keys"]
         )
         group.attrs["signal"] = keys[0]
@@ -166,8 +166,8 @@ class NeXusWriter(Writer):
         dks = descriptor["data_keys"]
         for key, value in doc["data"].items():
             dk = dks.get(key, {})
-            if dk.get("shape") or is_external(dk):
-                value = event_array(key, value, dk, self.external, stream)
+            if dk.get("shape") or _is_external(dk):
+                value = _event_array(key, value, dk, self.external, stream)
             col = self._column(stream, key)
             col.pending.append(value)
             if len(col.pending) >= _BLOCK:
@@ -185,7 +185,7 @@ class NeXusWriter(Writer):
             )
             return
         _, frames = self.external.stream_frames(doc)
-        check_dtype(key, frames, desc["data_keys"][key], stream)
+        _check_dtype(key, frames, desc["data_keys"][key], stream)
         self._column(stream, key).append(frames)
 
     def _stream_key(self, doc: Doc) -> tuple[str, Doc]:

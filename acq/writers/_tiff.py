@@ -15,7 +15,7 @@ import numpy as np
 import tifffile
 
 from acq._exceptions import WriterError
-from acq.writers._arrays import check_dtype, event_array
+from acq.writers._arrays import _check_dtype, _event_array
 from acq.writers._base import Doc, Writer, _export
 from acq.writers._destinations import Destination, sanitize
 
@@ -48,7 +48,7 @@ class TIFFWriter(Writer):
             if key in doc["data"]:
                 dk = descriptor["data_keys"][key]
                 self._frames(
-                    stream, key, event_array(key, doc["data"][key], dk, self.external, stream)
+                    stream, key, _event_array(key, doc["data"][key], dk, self.external, stream)
                 )
 
     def stream_datum(self, doc: Doc) -> None:
@@ -63,7 +63,7 @@ class TIFFWriter(Writer):
             )
         stream = desc.get("name", "primary")
         dk = desc["data_keys"][key]
-        check_dtype(key, frames, dk, stream)
+        _check_dtype(key, frames, dk, stream)
         for frame in frames:
             self._frames(stream, key, frame)
 

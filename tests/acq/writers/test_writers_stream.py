@@ -79,7 +79,7 @@ def test_unencodable_value_names_the_document(tmp_path: Path) -> None:
 def test_readers_reject_garbage(tmp_path: Path) -> None:
     with pytest.raises(acq.DocumentValidationError, match="JSONL line 1: not a valid json"):
         list(read_jsonl(b"{nope\n"))
-    with pytest.raises(acq.DocumentValidationError, match="line 2: .*2-item array"):
+    with pytest.raises(acq.DocumentValidationError, match=r"line 2: .*2-item array"):
         list(read_jsonl(b'\n{"a": 1}\n'))
     with pytest.raises(acq.DocumentValidationError, match="msgpack frame 1"):
         list(read_msgpack(b"\x01"))
