@@ -9,9 +9,14 @@ from writer_docs import full_run, scalar_run
 
 import acq
 from acq.writers import (
+    CSVWriter,
     DirectoryDestination,
     JSONLWriter,
     MemoryDestination,
+    MsgpackWriter,
+    NeXusWriter,
+    SpecWriter,
+    TIFFWriter,
     Writer,
     render_template,
     sanitize,
@@ -120,3 +125,30 @@ def test_template_missing_key() -> None:
 
 def test_directory_destination_location(tmp_path: Path) -> None:
     assert DirectoryDestination(tmp_path).location("a.csv") == str(tmp_path / "a.csv")
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [JSONLWriter, MsgpackWriter, CSVWriter, TIFFWriter, SpecWriter, NeXusWriter],
+    ids=lambda c: c.__name__,
+)
+def test_every_writer_takes_all_ten_document_types(cls, tmp_path: Path) -> None:
+    docs = full_run(tmp_path)
+    assert len({name for name, _ in docs}) == 10
+    writer = cls(tmp_path / "out")
+    writer.consume(docs)
+    writer.close()
+    paths = [p for ps in writer.artifacts.values() for p in ps]
+    assert paths
+    assert all(Path(p).stat().st_size > 0 for p in paths)
+
+
+async def test_async_interface_on_files(tmp_path: Path) -> None:
+    writer = CSVWriter(tmp_path)
+    for name, doc in scalar_run(2):
+        await writer.write(name, doc)
+    await writer.drain()
+    async with writer:
+        pass
+    assert writer.closed
+    assert len(writer.artifacts["stream_data"]) == 2
