@@ -106,3 +106,33 @@ def test_missing_datum_and_missing_file(tmp_path: Path) -> None:
     (tmp_path / "det.h5").unlink()
     with pytest.raises(acq.WriterError, match="cannot be opened"):
         export_tiff(docs, tmp_path / "b")
+
+
+def _edit(docs: Docs, name: str, **changes: object) -> Docs:
+    for n, doc in docs:
+        if n == name:
+            doc.update(changes)
+    return docs
+
+
+@pytest.mark.parametrize(
+    ("name", "changes", "message"),
+    [
+        ("stream_resource", {"uri": "s3://bucket/det.h5"}, "only file:// URIs"),
+        ("stream_resource", {"mimetype": "image/tiff"}, "mimetype 'image/tiff' cannot be"),
+        ("stream_resource", {"parameters": {"dataset": "/nope"}}, "has no dataset '/nope'"),
+        ("resource", {"spec": "SPE"}, "resource spec 'SPE' cannot be filled"),
+    ],
+)
+def test_external_data_that_cannot_be_filled(tmp_path: Path, name, changes, message) -> None:
+    docs = _edit(full_run(tmp_path), name, **changes)
+    with pytest.raises(acq.WriterError, match=message):
+        export_tiff(docs, tmp_path / "out")
+
+
+def test_stream_datum_for_an_undeclared_key(tmp_path: Path) -> None:
+    docs = full_run(tmp_path)
+    docs = _edit(docs, "stream_resource", data_key="other")
+    docs = _edit(docs, "stream_datum", descriptor="")
+    with pytest.raises(acq.WriterError, match="no descriptor declares that key"):
+        export_tiff(docs, tmp_path / "out")
