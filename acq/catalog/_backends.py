@@ -73,6 +73,13 @@ class _Backend(ABC):
     @abstractmethod
     def _types(self) -> dict[str, str]: ...
 
+    def _init_schema(self) -> None:
+        try:
+            self.write(self._migrate)
+        except BaseException:
+            self.close()
+            raise
+
     def schema_version(self) -> int:
         """The schema version stored in the database."""
         return int(self.query("SELECT version FROM acq_schema")[0][0])
@@ -106,7 +113,7 @@ class _SqliteBackend(_Backend):
         self._conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.execute("PRAGMA synchronous = NORMAL")
-        self.write(self._migrate)
+        self._init_schema()
 
     def _types(self) -> dict[str, str]:
         return {"blob": "BLOB", "bigint": "INTEGER"}
@@ -179,7 +186,7 @@ class _PostgresBackend(_Backend):
         self._connect_fn = connect
         self._lock = threading.RLock()
         self._conn: Any = None
-        self.write(self._migrate)
+        self._init_schema()
 
     def _types(self) -> dict[str, str]:
         return {"blob": "BYTEA", "bigint": "BIGINT"}

@@ -187,12 +187,12 @@ class Catalog:
         key, descending = self._sort
         if key == "time":
             ordered = uids[::-1] if descending else list(uids)
-        else:
-            ordered = sorted(
-                uids,
-                key=lambda u: _sort_value(_lookup(key, *entries[u])),
-                reverse=descending,
-            )
+        else:  # ties and runs lacking the key keep time order; lacking ones go last
+            base = uids[::-1] if descending else uids
+            values = {u: _sort_value(_lookup(key, *entries[u])) for u in base}
+            present = [u for u in base if values[u][0] < 2]
+            ordered = sorted(present, key=values.__getitem__, reverse=descending)
+            ordered += [u for u in base if values[u][0] == 2]
         self._cache = (index.version, ordered)
         return ordered
 
