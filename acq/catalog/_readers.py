@@ -106,7 +106,9 @@ class _TiffStackReader:
 
     def read(self, start: int, stop: int) -> np.ndarray:
         pages = self._tif.pages
-        return np.stack([pages[i].asarray() for i in range(start, stop)])
+        if len(pages) > 1:  # one page per frame: read only the pages asked for
+            return np.stack([pages[i].asarray() for i in range(start, stop)])
+        return np.asarray(self._tif.asarray())[start:stop]  # a single multi-sample page
 
     def close(self) -> None:
         self._tif.close()

@@ -24,9 +24,13 @@ def scalar_run(n: int = 5, *, scan_id: int = 1, t0: float | None = None, **md: A
             "det": {"source": "sim:det", "dtype": "number", "shape": []},
             "label": {"source": "sim:label", "dtype": "string", "shape": []},
         },
-        configuration={"det": {"data": {"det_gain": 2.5}, "timestamps": {"det_gain": 1.0},
-                               "data_keys": {"det_gain": {"source": "g", "dtype": "number",
-                                                          "shape": []}}}},
+        configuration={
+            "det": {
+                "data": {"det_gain": 2.5},
+                "timestamps": {"det_gain": 1.0},
+                "data_keys": {"det_gain": {"source": "g", "dtype": "number", "shape": []}},
+            }
+        },
         object_keys={"det": ["det"], "x": ["x"]},
     )
     docs.append(("descriptor", desc.descriptor_doc))
@@ -48,8 +52,13 @@ def hdf5_run(path: Path, n_frames: int = 10, shape: tuple[int, int] = (8, 6), **
     desc = bundle.compose_descriptor(
         name="primary",
         data_keys={
-            "cam_image": {"source": "sim:cam", "dtype": "array", "shape": [1, *shape],
-                          "dtype_numpy": "<u2", "external": "STREAM:"},
+            "cam_image": {
+                "source": "sim:cam",
+                "dtype": "array",
+                "shape": [1, *shape],
+                "dtype_numpy": "<u2",
+                "external": "STREAM:",
+            },
             "cam_sum": {"source": "sim:cam", "dtype": "number", "shape": []},
         },
     )
@@ -79,5 +88,77 @@ def hdf5_run(path: Path, n_frames: int = 10, shape: tuple[int, int] = (8, 6), **
                 descriptor=desc.descriptor_doc,
             )
             docs.append(("stream_datum", datum))
+    docs.append(("stop", bundle.compose_stop()))
+    return docs
+
+
+def stream_run(
+    mimetype: str, uri: str, parameters: dict[str, Any], n: int, shape: tuple[int, ...]
+) -> Docs:
+    """A run whose ``img`` frames live in an external resource, one StreamDatum for all."""
+    bundle = compose_run(metadata={"scan_id": 11, "detector": mimetype})
+    desc = bundle.compose_descriptor(
+        name="primary",
+        data_keys={
+            "img": {
+                "source": "sim:img",
+                "dtype": "array",
+                "shape": list(shape),
+                "external": "STREAM:",
+            }
+        },
+    )
+    res = bundle.compose_stream_resource(
+        mimetype=mimetype, uri=uri, data_key="img", parameters=parameters
+    )
+    datum = res.compose_stream_datum(
+        indices={"start": 0, "stop": n},
+        seq_nums={"start": 1, "stop": n + 1},
+        descriptor=desc.descriptor_doc,
+    )
+    return [
+        ("start", bundle.start_doc),
+        ("descriptor", desc.descriptor_doc),
+        ("stream_resource", res.stream_resource_doc),
+        ("stream_datum", datum),
+        ("stop", bundle.compose_stop()),
+    ]
+
+
+def resource_run(root: Path, n: int, shape: tuple[int, int] = (4, 5)) -> Docs:
+    """Old-style Resource + Datum (AD_HDF5): the event data are datum ids."""
+    path = root / "ad.h5"
+    with h5py.File(path, "w") as f:
+        f["/entry/data/data"] = np.stack([np.full(shape, i, "<i4") for i in range(n)])
+    bundle = compose_run(metadata={"scan_id": 12})
+    res = bundle.compose_resource(
+        spec="AD_HDF5",
+        root=str(root),
+        resource_path="ad.h5",
+        resource_kwargs={"frame_per_point": 1},
+    )
+    desc = bundle.compose_descriptor(
+        name="primary",
+        data_keys={
+            "ad": {
+                "source": "sim:ad",
+                "dtype": "array",
+                "shape": list(shape),
+                "external": "FILESTORE:",
+            }
+        },
+    )
+    docs: Docs = [
+        ("start", bundle.start_doc),
+        ("resource", res.resource_doc),
+        ("descriptor", desc.descriptor_doc),
+    ]
+    page = res.compose_datum_page(datum_kwargs={"point_number": list(range(n))})
+    docs.append(("datum_page", page))
+    for i, datum_id in enumerate(page["datum_id"]):
+        ev = desc.compose_event(
+            data={"ad": datum_id}, timestamps={"ad": 1.0 + i}, filled={"ad": False}
+        )
+        docs.append(("event", ev))
     docs.append(("stop", bundle.compose_stop()))
     return docs

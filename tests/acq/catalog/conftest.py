@@ -54,9 +54,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def open_catalog(
-    backend: str, tmp_path: Path
-) -> Iterator[Callable[..., Catalog]]:
+def open_catalog(backend: str, tmp_path: Path) -> Iterator[Callable[..., Catalog]]:
     """``open_catalog(**options)``: a fresh catalog on this test's backend (same store)."""
     opened: list[Catalog] = []
     schema = f"acq_test_{uuid.uuid4().hex[:12]}"

@@ -84,7 +84,7 @@ def test_incomplete_run_is_readable_up_to_last_batch(
     cat = open_catalog()
     cat._ingestor.batch_size = 10
     docs = scalar_run(25)
-    for name, doc in docs[:-1][:2 + 23]:  # start, descriptor, 23 events; no stop
+    for name, doc in docs[:-1][: 2 + 23]:  # start, descriptor, 23 events; no stop
         cat(name, doc)
     # nothing flushed beyond the batches: simulate a crash by opening a second handle
     other = open_catalog()
