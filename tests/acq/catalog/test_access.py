@@ -29,7 +29,8 @@ def test_metadata_and_streams(catalog: Catalog, run_docs: list) -> None:
     assert [d["uid"] for d in md["descriptors"]] == [run_docs[1][1]["uid"]]
     assert list(run.streams) == ["primary"]
     assert run.primary is run["primary"]
-    assert "primary" in repr(run) and "primary" in repr(run.primary)
+    assert "primary" in repr(run)
+    assert "primary" in repr(run.primary)
     with pytest.raises(acq.CatalogError, match="no stream 'baseline'"):
         run["baseline"]
     with pytest.raises(AttributeError, match="no stream or attribute"):
@@ -43,7 +44,8 @@ def test_read_columns_config_timestamps(catalog: Catalog, run_docs: list) -> Non
     table = stream.read()
     assert isinstance(table, Table)
     assert table.columns == ["time", "seq_num", "x", "det", "label"]
-    assert table.nrows == 6 and len(table) == 5
+    assert table.nrows == 6
+    assert len(table) == 5
     assert "6 rows" in repr(table)
     events = [d for n, d in run_docs if n == "event"]
     np.testing.assert_allclose(table["time"], [e["time"] for e in events])
@@ -91,7 +93,8 @@ def test_export_and_reimport(catalog: Catalog, run_docs: list, tmp_path: Path, f
     other = Catalog.open(tmp_path / f"other-{fmt}.sqlite")
     try:
         report = other.ingest(path)
-        assert report.ok and report.runs == [run_docs[0][1]["uid"]]
+        assert report.ok
+        assert report.runs == [run_docs[0][1]["uid"]]
         np.testing.assert_array_equal(other[-1].primary.read()["x"], np.arange(6.0))
     finally:
         other.close()

@@ -25,12 +25,16 @@ def test_done_when_hdf5_frames_found_by_search(catalog: Catalog, tmp_path: Path)
     run = catalog.search(Key("sample") == "lysozyme")[-1]
     frames = run.primary.read()["cam_image"]
     assert isinstance(frames, np.ndarray)
-    assert frames.shape == (12, 8, 6) and frames.dtype == np.uint16
+    assert frames.shape == (12, 8, 6)
+    assert frames.dtype == np.uint16
     assert [int(f[0, 0]) for f in frames] == list(range(12))
     np.testing.assert_array_equal(run.primary.read()["cam_sum"], np.arange(12) * 48.0)
     lazy = run.primary["cam_image"]
-    assert isinstance(lazy, LazyColumn) and len(lazy) == 12 and lazy.shape[0] == 12
-    assert int(lazy[7][0, 0]) == 7 and int(lazy[-1][0, 0]) == 11
+    assert isinstance(lazy, LazyColumn)
+    assert len(lazy) == 12
+    assert lazy.shape[0] == 12
+    assert int(lazy[7][0, 0]) == 7
+    assert int(lazy[-1][0, 0]) == 11
     assert [int(f[0, 0]) for f in lazy[2:8:3]] == [2, 5]
     assert lazy[5:5].shape[0] == 0
     assert np.asarray(lazy, dtype=float).dtype == float
@@ -106,7 +110,8 @@ def test_old_style_resource_and_datum(catalog: Catalog, tmp_path: Path) -> None:
     assert [int(a[0, 0]) for a in ad] == list(range(6))
     assert int(run.primary["ad"][4][1, 1]) == 4
     names = [n for n, _ in run.documents()]
-    assert names.count("datum") == 6 and "resource" in names
+    assert names.count("datum") == 6
+    assert "resource" in names
 
 
 def test_missing_file_names_run_stream_key_and_path(catalog: Catalog, tmp_path: Path) -> None:
@@ -118,8 +123,11 @@ def test_missing_file_names_run_stream_key_and_path(catalog: Catalog, tmp_path: 
     with pytest.raises(acq.CatalogError) as info:
         run.primary.read()
     text = str(info.value)
-    assert run.uid in text and "'primary'" in text and "'cam_image'" in text
-    assert str(path) in text and "root_map" in text
+    assert run.uid in text
+    assert "'primary'" in text
+    assert "'cam_image'" in text
+    assert str(path) in text
+    assert "root_map" in text
 
 
 def test_root_map_follows_moved_data(open_catalog: Any, tmp_path: Path) -> None:
@@ -170,7 +178,8 @@ def test_hdf5_swmr_file_being_written(catalog: Catalog, tmp_path: Path) -> None:
         text=True,
     )
     try:
-        assert writer.stdout is not None and writer.stdin is not None
+        assert writer.stdout is not None
+        assert writer.stdin is not None
         assert writer.stdout.readline().strip() == "ready"
         docs = stream_run(
             "application/x-hdf5",

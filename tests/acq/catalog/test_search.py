@@ -133,7 +133,8 @@ def test_time_scan_id_and_uid_queries(filled: Catalog) -> None:
     uid = filled[3].uid
     assert scan_ids(filled.search(PartialUID(uid[:8]))) == [3]
     assert "TimeRange" in repr(TimeRange(1, 2))
-    assert "ScanID" in repr(ScanID(1)) and "PartialUID" in repr(PartialUID("a"))
+    assert "ScanID" in repr(ScanID(1))
+    assert "PartialUID" in repr(PartialUID("a"))
 
 
 def test_and_by_chaining_or_and_not(filled: Catalog) -> None:
@@ -145,7 +146,9 @@ def test_and_by_chaining_or_and_not(filled: Catalog) -> None:
     assert scan_ids(filled.search(si | warm)) == [5, 4, 3, 1]
     assert scan_ids(filled.search(~si)) == [5, 4, 2]
     assert scan_ids(filled.search(Not(si))) == [5, 4, 2]
-    assert "Or" in repr(si | warm) and "And" in repr(si & warm) and "Not" in repr(~si)
+    assert "Or" in repr(si | warm)
+    assert "And" in repr(si & warm)
+    assert "Not" in repr(~si)
 
 
 def test_sorted_and_paged(filled: Catalog) -> None:
