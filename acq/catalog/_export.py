@@ -10,10 +10,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import msgspec
-
 from acq._exceptions import CatalogError
-from acq.catalog._columns import _json_default
+from acq.documents import encode_json_line, encode_msgpack_frame
 
 if TYPE_CHECKING:
     from acq.catalog._run import Run
@@ -22,17 +20,15 @@ _Docs = Iterable[tuple[str, dict[str, Any]]]
 
 
 def _jsonl(docs: _Docs, path: Path) -> None:
-    enc = msgspec.json.Encoder(enc_hook=_json_default)
     with path.open("wb") as f:
         for name, doc in docs:
-            f.write(enc.encode([name, doc]) + b"\n")
+            f.write(encode_json_line(name, doc))
 
 
 def _msgpack(docs: _Docs, path: Path) -> None:
-    enc = msgspec.msgpack.Encoder(enc_hook=_json_default)
     with path.open("wb") as f:
         for name, doc in docs:
-            f.write(enc.encode([name, doc]))
+            f.write(encode_msgpack_frame(name, doc))
 
 
 _WRITERS: dict[str, tuple[str, Callable[[_Docs, Path], None]]] = {

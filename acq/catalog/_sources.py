@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import msgspec
-
 from acq._exceptions import DocumentValidationError
+from acq.documents import decode_json_line, validate_document
 
 
 @dataclass
@@ -30,31 +29,17 @@ class IngestReport:
 _Item = tuple[str, str | None, Any]
 
 
-def _pair(obj: Any) -> tuple[str, dict[str, Any]]:
-    if (
-        not isinstance(obj, list | tuple)
-        or len(obj) != 2
-        or not isinstance(obj[0], str)
-        or not isinstance(obj[1], dict)
-    ):
-        raise DocumentValidationError(
-            f"expected a [name, doc] pair, got {type(obj).__name__} {str(obj)[:80]}"
-        )
-    return obj[0], obj[1]
-
-
 def _iter_jsonl(path: Path) -> Iterator[_Item]:
-    decoder = msgspec.json.Decoder()
     with path.open("rb") as f:
         for lineno, line in enumerate(f, 1):
             if not line.strip():
                 continue
             where = f"{path}:{lineno}"
             try:
-                yield (where, *_pair(decoder.decode(line)))
-            except (msgspec.DecodeError, DocumentValidationError) as exc:
-                truncated = " (truncated?)" if not line.endswith(b"\n") else ""
-                yield where, None, f"not a [name, doc] JSON line{truncated}: {exc}"
+                yield (where, *decode_json_line(line))
+            except DocumentValidationError as exc:
+                truncated = " (truncated line?)" if not line.endswith(b"\n") else ""
+                yield where, None, f"{exc}{truncated}"
 
 
 def _iter_msgpack(path: Path) -> Iterator[_Item]:
@@ -64,20 +49,26 @@ def _iter_msgpack(path: Path) -> Iterator[_Item]:
     with path.open("rb") as f:
         unpacker.feed(f.read())
     frame = 0
+    consumed = 0
+    size = path.stat().st_size
     while True:
         frame += 1
         where = f"{path}: frame {frame}"
         try:
             obj = unpacker.unpack()
         except msgpack.OutOfData:
-            if unpacker.tell() < path.stat().st_size:
-                yield where, None, f"truncated msgpack frame at byte {unpacker.tell()}"
+            if consumed < size:
+                yield where, None, f"truncated msgpack frame at byte {consumed} of {size}"
             return
         except (ValueError, msgpack.UnpackException) as exc:
             yield where, None, f"corrupt msgpack frame ({exc}); the rest of the file is skipped"
             return
+        consumed = unpacker.tell()
+        if not (isinstance(obj, list) and len(obj) == 2 and isinstance(obj[0], str)):
+            yield where, None, f"expected a [name, doc] frame, got {str(obj)[:60]}"
+            continue
         try:
-            yield (where, *_pair(obj))
+            yield where, obj[0], validate_document(obj[0], obj[1])
         except DocumentValidationError as exc:
             yield where, None, str(exc)
 
