@@ -134,7 +134,7 @@ class Catalog:
         the good runs are kept. Ingesting the same data twice changes nothing.
         """
         report = IngestReport()
-        ingestor = _Ingestor(self._backend, batch_size=self._ingestor.batch_size)
+        ingestor = _Ingestor(self._backend, batch_size=self._ingestor.batch_size, eager=False)
         for where, name, doc in self._items(source):
             if name is None:
                 report.errors.append(f"{where}: {doc}")

@@ -120,8 +120,11 @@ class _Ingestor:
         batch_size: int = 2000,
         max_latency: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        eager: bool = True,
     ) -> None:
         self._backend = backend
+        #: commit at every run start and stop (live); False batches across runs (import)
+        self.eager = eager
         self.batch_size = batch_size
         self.max_latency = max_latency
         self._clock = clock
@@ -138,7 +141,7 @@ class _Ingestor:
         _validate(name, doc)
         handler = getattr(self, "_" + name)
         if (
-            handler(doc)
+            (handler(doc) and self.eager)
             or self._n_events >= self.batch_size
             or self._clock() - self._since > self.max_latency
         ):

@@ -29,6 +29,7 @@ ReaderFactory = Callable[[str, Mapping[str, Any]], Any]
 
 _REGISTRY: dict[str, ReaderFactory] = {}
 _ENTRY_POINT_GROUP = "acq.catalog.readers"
+_ENTRY_POINTS: dict[str, metadata.EntryPoint] | None = None
 
 
 def register_reader(key: str, factory: ReaderFactory, *, overwrite: bool = False) -> None:
@@ -48,11 +49,13 @@ def register_reader(key: str, factory: ReaderFactory, *, overwrite: bool = False
 def _lookup_reader(key: str) -> ReaderFactory:
     if key in _REGISTRY:
         return _REGISTRY[key]
-    for ep in metadata.entry_points(group=_ENTRY_POINT_GROUP):
-        if ep.name == key:
-            factory: ReaderFactory = ep.load()
-            _REGISTRY[key] = factory
-            return factory
+    global _ENTRY_POINTS
+    if _ENTRY_POINTS is None:  # scanned once per process: it costs milliseconds
+        _ENTRY_POINTS = {ep.name: ep for ep in metadata.entry_points(group=_ENTRY_POINT_GROUP)}
+    if key in _ENTRY_POINTS:
+        factory: ReaderFactory = _ENTRY_POINTS[key].load()
+        _REGISTRY[key] = factory
+        return factory
     if key in _BUILTINS:
         return _BUILTINS[key]
     known = sorted({*_REGISTRY, *_BUILTINS})
