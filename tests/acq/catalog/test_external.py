@@ -206,3 +206,73 @@ def test_hdf5_swmr_file_being_written(catalog: Catalog, tmp_path: Path) -> None:
             writer.stdin.close()
         if writer.stdout:
             writer.stdout.close()
+
+
+def test_readers_from_entry_points(
+    catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from acq.catalog import _readers
+
+    site = tmp_path / "site"
+    dist = site / "fake_acq_readers-0.1.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: fake-acq-readers\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text(
+        "[acq.catalog.readers]\napplication/x-fake = fake_acq_reader:Reader\n"
+    )
+    (site / "fake_acq_reader.py").write_text(
+        "import numpy as np\n"
+        "class Reader:\n"
+        "    def __init__(self, path, parameters):\n"
+        "        self.value = parameters['value']\n"
+        "    def read(self, start, stop):\n"
+        "        return np.full((stop - start, 2), self.value)\n"
+    )
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setattr(_readers, "_ENTRY_POINTS", None)  # forget the cached scan
+    (tmp_path / "x.fake").write_bytes(b"")
+    docs = stream_run("application/x-fake", str(tmp_path / "x.fake"), {"value": 9}, 3, (2,))
+    ingest_all(catalog, docs)
+    np.testing.assert_array_equal(catalog[-1].primary.read()["img"], np.full((3, 2), 9))
+
+
+def test_hdf5_multiplier_and_npy_resources(catalog: Catalog, tmp_path: Path) -> None:
+    import h5py
+    from event_model import compose_run
+
+    with h5py.File(tmp_path / "m.h5", "w") as f:
+        f["/d"] = np.arange(12 * 2).reshape(12, 2)
+    docs = stream_run(
+        "application/x-hdf5", str(tmp_path / "m.h5"), {"dataset": "/d", "multiplier": 3}, 4, (3, 2)
+    )
+    ingest_all(catalog, docs)
+    col = catalog[-1].primary["img"]
+    np.testing.assert_array_equal(col[1], np.arange(6, 12).reshape(3, 2))
+
+    np.save(tmp_path / "one.npy", np.eye(3))
+    bundle = compose_run(metadata={"scan_id": 30})
+    res = bundle.compose_resource(
+        spec="NPY", root=str(tmp_path), resource_path="one.npy", resource_kwargs={}
+    )
+    desc = bundle.compose_descriptor(
+        name="primary",
+        data_keys={
+            "m": {"source": "s", "dtype": "array", "shape": [3, 3], "external": "FILESTORE:"}
+        },
+    )
+    datum = res.compose_datum(datum_kwargs={})
+    ev = desc.compose_event(
+        data={"m": datum["datum_id"]}, timestamps={"m": 1.0}, filled={"m": False}
+    )
+    ingest_all(
+        catalog,
+        [
+            ("start", bundle.start_doc),
+            ("resource", res.resource_doc),
+            ("descriptor", desc.descriptor_doc),
+            ("datum", datum),
+            ("event", ev),
+            ("stop", bundle.compose_stop()),
+        ],
+    )
+    np.testing.assert_array_equal(catalog[-1].primary.read()["m"], [np.eye(3)])
