@@ -16,6 +16,7 @@ from typing import Any
 from acq._exceptions import DocumentValidationError
 from acq.catalog._backends import _Backend, _Tx
 from acq.catalog._columns import _dumps, _encode_column
+from acq.documents import validate_document
 
 _Op = Callable[[_Tx], None]
 
@@ -33,6 +34,10 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Documents validated against their models; the per-event ones get a key check only.
+_VALIDATED = frozenset({"start", "stop", "descriptor", "resource", "stream_resource"})
+
+
 def _validate(name: str, doc: Any) -> None:
     if name not in _REQUIRED:
         raise DocumentValidationError(
@@ -40,6 +45,9 @@ def _validate(name: str, doc: Any) -> None:
         )
     if not isinstance(doc, Mapping):
         raise DocumentValidationError(f"{name} document: expected a dict, got {type(doc).__name__}")
+    if name in _VALIDATED:  # once per run or resource: the full model check is cheap
+        validate_document(name, doc)
+        return
     missing = [f for f in _REQUIRED[name] if f not in doc]
     if missing:
         raise DocumentValidationError(

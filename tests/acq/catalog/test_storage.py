@@ -176,8 +176,10 @@ def test_sqlite_uri_and_wal_mode(tmp_path: Path) -> None:
 
 
 def test_rejected_documents_raise(catalog: Catalog) -> None:
-    with pytest.raises(acq.DocumentValidationError, match="lacks required"):
+    with pytest.raises(acq.DocumentValidationError, match="'uid' is required"):
         catalog("start", {"time": 1.0})
+    with pytest.raises(acq.DocumentValidationError, match="lacks required"):
+        catalog("event", {"uid": "e1"})
     with pytest.raises(acq.DocumentValidationError, match="unknown document name"):
         catalog("bogus", {})
     with pytest.raises(acq.DocumentValidationError, match="expected a dict"):
