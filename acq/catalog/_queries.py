@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,15 +21,19 @@ _MISSING: Any = object()
 Doc = Mapping[str, Any]
 
 
-def _lookup(key: str, start: Doc, stop: Doc | None) -> Any:
-    doc: Doc | None = start
+@lru_cache(maxsize=1024)
+def _path(key: str) -> tuple[bool, tuple[str, ...]]:
+    """``(in_stop, parts)`` of a dotted key."""
     if key.startswith("stop."):
-        doc, key = stop, key[5:]
-    elif key.startswith("start."):
-        key = key[6:]
-    value: Any = doc
-    for part in key.split("."):
-        if not isinstance(value, Mapping) or part not in value:
+        return True, tuple(key[5:].split("."))
+    return False, tuple(key.removeprefix("start.").split("."))
+
+
+def _lookup(key: str, start: Doc, stop: Doc | None) -> Any:
+    in_stop, parts = _path(key)
+    value: Any = stop if in_stop else start
+    for part in parts:
+        if not isinstance(value, dict) or part not in value:
             return _MISSING
         value = value[part]
     return value
