@@ -118,6 +118,11 @@ class DescriptorBundle:
         if seq_num is None:
             first = self._counters[self._stream]
             seq_num = list(range(first, first + n))
+        elif len(seq_num) != n and (data or timestamps):
+            raise DocumentValidationError(
+                f"event_page document for stream {self._stream!r}: field 'seq_num' has "
+                f"{len(seq_num)} items but the data columns have {n}; give one per event"
+            )
         if seq_num:
             self._counters[self._stream] = seq_num[-1] + 1
         n = len(seq_num)

@@ -92,5 +92,4 @@ _Frame = (
 )
 
 _json_frame = msgspec.json.Decoder(_Frame)
-_json_frames = msgspec.json.Decoder(list[_Frame])
 _msgpack_frame = msgspec.msgpack.Decoder(_Frame)

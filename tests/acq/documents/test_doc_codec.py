@@ -142,3 +142,22 @@ def test_typed_event_decoder_agrees_with_the_model_on_bool_seq_num() -> None:
     assert str(info.value) == (
         "event document: field 'seq_num': Input should be a valid integer (got bool True)"
     )
+
+
+def test_model_is_the_arbiter_where_msgspec_is_narrower() -> None:
+    # msgspec ints stop at 64 bits; the model (like JSON Schema) accepts bigger ones.
+    doc = {
+        "uid": "e",
+        "time": 1.0,
+        "descriptor": "d",
+        "seq_num": 2**70,
+        "data": {},
+        "timestamps": {},
+    }
+    line = encode_json_line("event", doc)
+    assert decode_json_line(line) == ("event", doc)
+    assert decode_json_lines(line + line) == [("event", doc), ("event", doc)]
+    assert decode_msgpack_frame(encode_msgpack_frame("event", {**doc, "seq_num": 2})) == (
+        "event",
+        {**doc, "seq_num": 2},
+    )

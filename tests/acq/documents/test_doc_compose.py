@@ -100,6 +100,11 @@ def test_event_page_with_ragged_columns_is_refused() -> None:
     desc = compose_run().compose_descriptor("primary", KEYS)
     with pytest.raises(DocumentValidationError, match="different lengths \\[1, 2\\]"):
         desc.compose_event_page({"x": [1, 2], "y": [1]}, {"x": [0, 0], "y": [0, 0]})
+    with pytest.raises(DocumentValidationError, match="'seq_num' has 3 items but the data"):
+        desc.compose_event_page({"x": [1], "y": [1]}, {"x": [0], "y": [0]}, seq_num=[1, 2, 3])
+    page = desc.compose_event_page({"x": [1], "y": [1]}, {"x": [0], "y": [0]}, seq_num=[7])
+    assert page["seq_num"] == [7]
+    assert desc.compose_event({"x": 1, "y": 1}, {"x": 0, "y": 0})["seq_num"] == 8
 
 
 def test_descriptor_is_validated_and_streams_keep_their_keys() -> None:
