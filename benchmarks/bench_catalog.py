@@ -242,109 +242,98 @@ def scaled(fn: Callable[[], float], factor: float) -> Callable[[], float]:
     return lambda: fn() * factor
 
 
-def main() -> None:
-    warnings.simplefilter("ignore")  # databroker/intake/xarray deprecations
-    bench = Bench("catalog", description=__doc__)
-    args = bench.parse_args(
-        defaults={
-            "events": 100_000,
-            "runs": 10_000,
-            "frames": 1_000,
-            "anchor_events": 2_000,
-            "anchor_runs": 500,
-        },
-        quick={"events": 2_000, "runs": 200, "frames": 50, "anchor_events": 200, "anchor_runs": 50},
-    )
-    work = Workdir()
-    anchor = databroker_available()
-    big = [scalar_run(args.events)]
-    small = small_runs(args.runs)
-    big_db = [scalar_run(min(args.anchor_events, args.events))]
-    small_db = small[: min(args.anchor_runs, args.runs)]
-    ev_factor = args.events / len(big_db[0][2:-1])
-    run_factor = args.runs / len(small_db)
-    db = (lambda fn: fn) if anchor else (lambda fn: None)
+class Setup:
+    """The sizes, the generated runs and the databroker switch shared by the figures."""
 
+    def __init__(self, args: Any) -> None:
+        self.args = args
+        self.work = Workdir()
+        self.anchor = databroker_available()
+        self.big = [scalar_run(args.events)]
+        self.small = small_runs(args.runs)
+        self.big_db = [scalar_run(min(args.anchor_events, args.events))]
+        self.small_db = self.small[: min(args.anchor_runs, args.runs)]
+        self.ev_factor = args.events / len(self.big_db[0][2:-1])
+        self.run_factor = args.runs / len(self.small_db)
+
+    def db(self, fn: Callable[[], float | None]) -> Callable[[], float | None] | None:
+        return fn if self.anchor else None
+
+    @property
+    def db_events(self) -> str:
+        return f"{self.anchor} (from {len(self.big_db[0]) - 3} events)"
+
+    @property
+    def db_runs(self) -> str:
+        return f"{self.anchor} (from {len(self.small_db)} runs)"
+
+
+def ingest_figures(bench: Bench, s: Setup) -> None:
+    n_events, n_runs, work = s.args.events, s.args.runs, s.work
     bench.compare(
-        f"ingest {args.events}-event run",
+        f"ingest {n_events}-event run",
         unit="events/s",
-        n=args.events,
-        acq=lambda: acq_ingest(work, big),
-        anchor=db(scaled(lambda: db_insert(db_new()[0], big_db), ev_factor)),
-        anchor_name=f"{anchor} (from {len(big_db[0]) - 3} events)",
+        n=n_events,
         kind="rate",
+        acq=lambda: acq_ingest(work, s.big),
+        anchor=s.db(scaled(lambda: db_insert(db_new()[0], s.big_db), s.ev_factor)),
+        anchor_name=s.db_events,
     )
+    for label, fn in (
+        ("ingest {} small runs live", acq_ingest),
+        ("import {} small runs (saved stream)", acq_import),
+    ):
+        bench.compare(
+            label.format(n_runs),
+            unit="runs/s",
+            n=n_runs,
+            kind="rate",
+            acq=lambda fn=fn: fn(work, s.small),
+            anchor=s.db(scaled(lambda: db_insert(db_new()[0], s.small_db), s.run_factor)),
+            anchor_name=s.db_runs,
+        )
+
+
+def read_figure(bench: Bench, s: Setup) -> None:
+    big_path = acq_catalog_with(s.work, s.big)
+    db_big = db_catalog_with(s.big_db) if s.anchor else None
     bench.compare(
-        f"ingest {args.runs} small runs live",
-        unit="runs/s",
-        n=args.runs,
-        acq=lambda: acq_ingest(work, small),
-        anchor=db(scaled(lambda: db_insert(db_new()[0], small_db), run_factor)),
-        anchor_name=f"{anchor} (from {len(small_db)} runs)",
-        kind="rate",
-    )
-    bench.compare(
-        f"import {args.runs} small runs (saved stream)",
-        unit="runs/s",
-        n=args.runs,
-        acq=lambda: acq_import(work, small),
-        anchor=db(scaled(lambda: db_insert(db_new()[0], small_db), run_factor)),
-        anchor_name=f"{anchor} (from {len(small_db)} runs)",
-        kind="rate",
-    )
-    big_path = acq_catalog_with(work, big)
-    db_big = db_catalog_with(big_db) if anchor else None
-    bench.compare(
-        f"read {args.events}-event primary",
+        f"read {s.args.events}-event primary",
         unit="events/s",
-        n=args.events,
+        n=s.args.events,
+        kind="rate",
         acq=lambda: acq_read(big_path),
-        anchor=db(scaled(lambda: db_read(db_big), ev_factor)),
-        anchor_name=f"{anchor} (from {len(big_db[0]) - 3} events)",
-        kind="rate",
+        anchor=s.db(scaled(lambda: db_read(db_big), s.ev_factor)),
+        anchor_name=s.db_events,
         goal=">= 10x databroker",
         goal_ratio=10.0,
     )
-    search_path = acq_catalog_with(work, small)
+
+
+def search_figures(bench: Bench, s: Setup) -> None:
+    n_runs = s.args.runs
+    search_path = acq_catalog_with(s.work, s.small)
     cat = Catalog.open(search_path)
     len(cat)  # the in-memory index is loaded once per process
-    db_small = db_catalog_with(small) if anchor else None
-    db_search = db_fresh(db_small) if anchor else None
+    db_search = db_fresh(db_catalog_with(s.small)) if s.anchor else None
     by_key = Key("sample") == "s42"
-    expected = len([r for r in small if r[0][1]["sample"] == "s42"])
-
-    def acq_search(query: Any) -> Callable[[], None]:
-        def go() -> None:
-            assert len(cat.search(query)) in (expected, args.runs // 2)
-
-        return go
-
-    def db_search_fn(query: dict[str, Any]) -> Callable[[], None]:
-        return lambda: (len(db_search.v2.search(query)), None)[1]  # type: ignore[union-attr]
-
-    bench.compare(
-        f"search {args.runs} runs by start key",
-        unit="ms",
-        n=1,
-        kind="time",
-        acq=acq_search(by_key),
-        anchor=db(db_search_fn({"sample": "s42"})),
-        anchor_name=anchor,
-        goal="< 50 ms",
-        goal_value=50.0,
-    )
-    half = T0 + 60 * (args.runs // 2)
-    bench.compare(
-        f"search {args.runs} runs by time range",
-        unit="ms",
-        n=1,
-        kind="time",
-        acq=acq_search(TimeRange(since=half)),
-        anchor=db(db_search_fn({"time": {"$gte": half}})),
-        anchor_name=anchor,
-        goal="< 50 ms",
-        goal_value=50.0,
-    )
+    half = T0 + 60 * (n_runs // 2)
+    cases = [
+        ("start key", by_key, {"sample": "s42"}),
+        ("time range", TimeRange(since=half), {"time": {"$gte": half}}),
+    ]
+    for label, query, mongo in cases:
+        bench.compare(
+            f"search {n_runs} runs by {label}",
+            unit="ms",
+            n=1,
+            kind="time",
+            acq=lambda q=query: (len(cat.search(q)), None)[1],
+            anchor=s.db(lambda m=mongo: (len(db_search.v2.search(m)), None)[1]),
+            anchor_name=s.anchor,
+            goal="< 50 ms",
+            goal_value=50.0,
+        )
 
     def cold_search() -> float:
         t0 = time.perf_counter()
@@ -353,14 +342,15 @@ def main() -> None:
         return time.perf_counter() - t0
 
     bench.compare(
-        f"open + first search of {args.runs} runs", unit="ms", n=1, kind="time", acq=cold_search
+        f"open + first search of {n_runs} runs", unit="ms", n=1, kind="time", acq=cold_search
     )
     cat.close()
 
-    h5 = work.path / "frames.h5"
-    frame_path = acq_catalog_with(work, [write_frames(h5, args.frames)])
-    frames_cat = Catalog.open(frame_path)
-    target = args.frames // 2
+
+def frame_figure(bench: Bench, s: Setup) -> None:
+    h5 = s.work.path / "frames.h5"
+    frames_cat = Catalog.open(acq_catalog_with(s.work, [write_frames(h5, s.args.frames)]))
+    target = s.args.frames // 2
 
     def acq_frame() -> float:
         t0 = time.perf_counter()
@@ -380,7 +370,7 @@ def main() -> None:
         return elapsed
 
     bench.compare(
-        f"read frame {target} of {args.frames}-frame HDF5",
+        f"read frame {target} of {s.args.frames}-frame HDF5",
         unit="ms",
         n=1,
         kind="time",
@@ -391,6 +381,26 @@ def main() -> None:
         goal_value=5.0,
     )
     frames_cat.close()
+
+
+def main() -> None:
+    warnings.simplefilter("ignore")  # databroker/intake/xarray deprecations
+    bench = Bench("catalog", description=__doc__)
+    args = bench.parse_args(
+        defaults={
+            "events": 100_000,
+            "runs": 10_000,
+            "frames": 1_000,
+            "anchor_events": 2_000,
+            "anchor_runs": 500,
+        },
+        quick={"events": 2_000, "runs": 200, "frames": 50, "anchor_events": 200, "anchor_runs": 50},
+    )
+    setup = Setup(args)
+    ingest_figures(bench, setup)
+    read_figure(bench, setup)
+    search_figures(bench, setup)
+    frame_figure(bench, setup)
     bench.report(anchors=("databroker", "h5py", "numpy"))
 
 
