@@ -9,6 +9,7 @@ dropped. A run whose stop never arrived stays readable up to its last batch.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -46,7 +47,8 @@ def _validate(name: str, doc: Any) -> None:
     if not isinstance(doc, Mapping):
         raise DocumentValidationError(f"{name} document: expected a dict, got {type(doc).__name__}")
     if name in _VALIDATED:  # once per run or resource: the full model check is cheap
-        validate_document(name, doc)
+        # checked in the form it is stored in (JSON: tuples become lists)
+        validate_document(name, json.loads(_dumps(doc)))
         return
     missing = [f for f in _REQUIRED[name] if f not in doc]
     if missing:
