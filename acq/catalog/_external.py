@@ -51,8 +51,10 @@ def _stream_column(
         sd, sr = json.loads(sd_text), json.loads(sr_text)
         if sr["data_key"] != where.key:
             continue
-        first = int(sd["seq_nums"]["start"]) - 1
         count = int(sd["indices"]["stop"]) - int(sd["indices"]["start"])
+        seq_start = int((sd.get("seq_nums") or {}).get("start") or 0)
+        # seq_nums left unset ({start: 0}): the rows follow the previous datum
+        first = seq_start - 1 if seq_start > 0 else (segments[-1][1] if segments else 0)
         segments.append((first, first + count, int(sd["indices"]["start"]), sr))
     nrows = max((s[1] for s in segments), default=0)
 

@@ -276,3 +276,15 @@ def test_hdf5_multiplier_and_npy_resources(catalog: Catalog, tmp_path: Path) -> 
         ],
     )
     np.testing.assert_array_equal(catalog[-1].primary.read()["m"], [np.eye(3)])
+
+
+def test_stream_datums_without_seq_nums_follow_each_other(catalog: Catalog, tmp_path: Path) -> None:
+    np.save(tmp_path / "f.npy", np.arange(6))
+    docs = stream_run("application/x-npy", str(tmp_path / "f.npy"), {}, 4, ())
+    first = docs[3][1]
+    second = {**first, "uid": first["uid"] + "b", "indices": {"start": 4, "stop": 6}}
+    for d in (first, second):
+        d["seq_nums"] = {"start": 0, "stop": 0}
+    docs.insert(4, ("stream_datum", second))
+    ingest_all(catalog, docs)
+    np.testing.assert_array_equal(catalog[-1].primary.read()["img"], np.arange(6))
