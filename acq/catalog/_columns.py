@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+import msgspec
 import numpy as np
 
 _NUMERIC = frozenset("biufc")
@@ -19,8 +20,12 @@ def _json_default(obj: Any) -> Any:
     raise TypeError(f"cannot store {type(obj).__name__} {obj!r} in the catalog")
 
 
+_encoder = msgspec.json.Encoder(enc_hook=_json_default)
+
+
 def _dumps(obj: Any) -> str:
-    return json.dumps(obj, default=_json_default, separators=(",", ":"))
+    """Compact JSON text (numpy values as plain numbers/lists; NaN becomes null)."""
+    return _encoder.encode(obj).decode()
 
 
 def _encode_column(values: Sequence[Any] | np.ndarray) -> tuple[str, str, bytes]:

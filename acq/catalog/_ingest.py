@@ -9,10 +9,11 @@ dropped. A run whose stop never arrived stays readable up to its last batch.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
+
+import msgspec
 
 from acq._exceptions import DocumentValidationError
 from acq.catalog._backends import _Backend, _Tx
@@ -48,7 +49,7 @@ def _validate(name: str, doc: Any) -> None:
         raise DocumentValidationError(f"{name} document: expected a dict, got {type(doc).__name__}")
     if name in _VALIDATED:  # once per run or resource: the full model check is cheap
         # checked in the form it is stored in (JSON: tuples become lists)
-        validate_document(name, json.loads(_dumps(doc)))
+        validate_document(name, msgspec.json.decode(_dumps(doc)))
         return
     missing = [f for f in _REQUIRED[name] if f not in doc]
     if missing:
