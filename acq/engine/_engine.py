@@ -292,6 +292,9 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
                 exit_status, reason = self._outcome(error)
                 await self._cleanup(exit_status, reason)
                 await self._finish_drainers(drainers)
+        except BaseExceptionGroup as group:  # a strict queued consumer failed
+            first = group.exceptions[0]
+            raise first from None
         finally:
             try:
                 unbind_handler(bind)
