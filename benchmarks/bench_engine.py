@@ -9,7 +9,8 @@ wait, create, read, save, close_run); bluesky runs `bluesky.plans.count/scan`.
 bluesky's count runs at most --anchor-max events per repetition and its time
 is scaled linearly to n (its per-event cost is constant; ``anchor_n`` in the
 JSON says how many it ran), so a 100,000-event figure takes minutes, not hours.
-Both engines have one no-op document subscriber. RSS growth and import time
+The acq plan library's own `plans.count` is measured as well. Both engines
+have one no-op document subscriber. RSS growth and import time
 are measured in fresh subprocesses.
 """
 
@@ -301,6 +302,25 @@ def main() -> None:
             goal_ratio=30.0,
             goal_value=40_000,
         )
+    import plans
+
+    n = args.n_small
+    n_anchor = min(n, args.anchor_max)
+    bench.compare(
+        f"plans.count soft det ({n})",
+        unit="events/s",
+        n=n,
+        acq=lambda: timed_acq(loop, RE, lambda: plans.count([det], num=n)),
+        anchor=lambda: timed_bluesky(
+            BRE, lambda: bp.count([det], num=n_anchor), scale=n / n_anchor
+        ),
+        extra={"anchor_n": n_anchor},
+        anchor_name=anchor,
+        kind="rate",
+        goal=">= 30x and >= 40000/s",
+        goal_ratio=30.0,
+        goal_value=40_000,
+    )
     p = args.points
     bench.compare(
         "scan instant motor + det",
