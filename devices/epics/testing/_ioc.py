@@ -1,0 +1,176 @@
+"""A real EPICS IOC (``python -m epicscorelibs.ioc``) in a subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from devices.epics.testing._env import release_port, server_environment, take_port
+
+__all__ = ["DB_DIR", "SoftIoc"]
+
+DB_DIR = Path(__file__).resolve().parent.parent / "db"
+"""The folder of the ``.db`` files shipped with ``devices.epics``."""
+
+_READY = "iocRun: All initialization complete"
+
+
+class _Output:
+    """Collects a process's output lines on a thread; lets callers wait for one."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.lines: list[str] = []
+        self._cond = threading.Condition()
+        self._thread = threading.Thread(target=self._pump, args=(proc,), daemon=True)
+        self._thread.start()
+
+    def _pump(self, proc: subprocess.Popen[str]) -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            with self._cond:
+                self.lines.append(line.rstrip("\n"))
+                self._cond.notify_all()
+        with self._cond:
+            self.lines.append("<process output closed>")
+            self._cond.notify_all()
+
+    def wait_for(self, text: str, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not any(text in line for line in self.lines):
+                if self.lines and self.lines[-1] == "<process output closed>":
+                    return False
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cond.wait(left)
+        return True
+
+    def tail(self, n: int = 20) -> str:
+        with self._cond:
+            return "\n".join(self.lines[-n:])
+
+
+class SoftIoc:
+    """An IOC serving ``.db`` files on its own port of 127.0.0.1.
+
+    ``databases`` is a sequence of ``(path, macros)`` pairs; a bare file name is
+    looked up in :data:`DB_DIR`. The port comes from the process's pool (see
+    ``ca_client_environment``), so this process's CA client finds the IOC.
+    Use as a context manager, or call :meth:`start` and :meth:`stop`.
+    """
+
+    def __init__(
+        self,
+        databases: Sequence[tuple[str | Path, str]],
+        *,
+        acf: str | Path | None = "access.acf",
+        start_timeout: float = 30.0,
+    ) -> None:
+        self.databases = [(self._resolve(db), macros) for db, macros in databases]
+        self.acf = self._resolve(acf) if acf is not None else None
+        self.start_timeout = start_timeout
+        self.port: int | None = None
+        self._proc: subprocess.Popen[str] | None = None
+        self._out: _Output | None = None
+
+    @staticmethod
+    def _resolve(path: str | Path) -> Path:
+        p = Path(path)
+        return p if p.is_absolute() or p.exists() else DB_DIR / p
+
+    @property
+    def running(self) -> bool:
+        """True while the IOC process is alive."""
+        return self._proc is not None and self._proc.poll() is None
+
+    def start(self) -> SoftIoc:
+        """Start the IOC and wait for ``iocRun: All initialization complete``."""
+        if self.running:
+            return self
+        if self.port is None:
+            self.port = take_port()
+        # epicscorelibs.ioc's own main(), after naming the access security file
+        # (which must happen before iocInit).
+        boot = "import epicscorelibs.ioc as e;"
+        if self.acf is not None:
+            boot += f"e.dbCore.asSetFilename({str(self.acf).encode()!r});"
+        cmd = [sys.executable, "-u", "-c", boot + "e.main()"]
+        for db, macros in self.databases:
+            cmd += ["-m", macros, "-d", str(db)]
+        self._proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=server_environment(self.port),
+        )
+        self._out = _Output(self._proc)
+        if not self._out.wait_for(_READY, self.start_timeout):
+            self._fail("did not report iocRun: All initialization complete")
+        return self
+
+    def _fail(self, what: str) -> None:
+        tail = self._out.tail() if self._out else ""
+        self.stop()
+        raise RuntimeError(
+            f"the test IOC ({' '.join(str(db) for db, _ in self.databases)}) {what} "
+            f"within {self.start_timeout} s. Its last output:\n{tail}"
+        )
+
+    def output(self) -> str:
+        """The IOC's output so far (for error messages)."""
+        return self._out.tail(200) if self._out else ""
+
+    def kill(self) -> None:
+        """Kill the IOC abruptly (as a crash would); its port stays reserved."""
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait(10)
+        self._close_pipes()
+
+    def stop(self, release: bool = False) -> None:
+        """Stop the IOC cleanly (closing its console), killing it after 5 s.
+
+        ``release=True`` also returns the port to the pool; otherwise a later
+        :meth:`start` serves on the same port (as an IOC reboot does).
+        """
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            try:
+                assert proc.stdin is not None
+                proc.stdin.close()
+                proc.wait(5)
+            except (OSError, subprocess.TimeoutExpired):
+                proc.kill()
+                proc.wait(10)
+        self._close_pipes()
+        if release and self.port is not None:
+            release_port(self.port)
+            self.port = None
+
+    def _close_pipes(self) -> None:
+        if self._proc is not None:
+            for pipe in (self._proc.stdin, self._proc.stdout):
+                if pipe is not None:
+                    try:
+                        pipe.close()
+                    except OSError:
+                        pass
+
+    def __enter__(self) -> SoftIoc:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop(release=True)

@@ -1,0 +1,43 @@
+"""A real IOC for the Channel Access tests, started once per session.
+
+libca reads EPICS_CA_* once per process, so the client environment is set
+before the first CA call and every server the tests start takes a port from
+the same pool (``devices.epics.testing``). The IOC failing to start fails the
+tests: there is no skip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import aioca
+import pytest
+
+from devices.epics.testing import SoftIoc, ca_client_environment
+
+PREFIX = "ACQTEST:"
+
+
+@pytest.fixture(scope="session")
+def ioc() -> Iterator[SoftIoc]:
+    ca_client_environment()
+    soft = SoftIoc([("records.db", f"P={PREFIX}")])
+    try:
+        soft.start()
+    except (RuntimeError, OSError) as exc:
+        pytest.fail(f"the test IOC could not start: {exc}")
+    yield soft
+    soft.stop(release=True)
+
+
+@pytest.fixture
+def pv(ioc: SoftIoc) -> str:
+    """The PV prefix of the session IOC's records."""
+    return PREFIX
+
+
+@pytest.fixture(autouse=True)
+async def _close_channels() -> AsyncIterator[None]:
+    """Close this test loop's channels so no CA callback targets a closed loop."""
+    yield
+    aioca.purge_channel_caches()
