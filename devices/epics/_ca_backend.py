@@ -169,6 +169,8 @@ class CaSignalBackend(SignalBackend[T], Generic[T]):
                     else _addr_list_advice()
                 )
             ) from None
+        except cadef.Disconnected as exc:
+            raise _translate(pv, aioca.CANothing(pv, cadef.ECA_DISCONN), what) from exc
         except (aioca.CANothing, cadef.CAException) as exc:
             raise _translate(pv, exc, what) from exc
 
