@@ -33,6 +33,7 @@ __all__ = ["CaSignalBackend"]
 
 T = TypeVar("T")
 
+_STRING, _ENUM, _CHAR = 0, 3, 4
 _ECA_NOWTACCESS = 376
 _ECA_BADCOUNT = 176
 _ECA_PUTFAIL = 160
@@ -132,12 +133,19 @@ class CaSignalBackend(SignalBackend[T], Generic[T]):
     async def _info(self, pv: str) -> _PvInfo:
         info = await aioca.cainfo(pv, timeout=None)
         info_ = _PvInfo(pv, info.datatype, info.count, bool(info.write))
-        if info_.dbf not in (0, 4) or info_.count == 1:  # strings and char arrays have no CTRL
-            ctrl = await self._ctrl(pv)
-            info_.choices = list(getattr(ctrl, "enums", []) or [])
-            info_.low = getattr(ctrl, "lower_ctrl_limit", None)
-            info_.high = getattr(ctrl, "upper_ctrl_limit", None)
+        if info_.dbf == _ENUM:  # the choices decide the converter: fetch them now
+            await self._load_ctrl(info_)
         return info_
+
+    async def _load_ctrl(self, info: _PvInfo) -> None:
+        """Fetch choices and control limits (once; strings and char arrays have none)."""
+        info.ctrl_loaded = True
+        if info.dbf in (_STRING, _CHAR) and (info.count != 1 or info.dbf == _STRING):
+            return
+        ctrl = await self._ctrl(info.pv)
+        info.choices = list(getattr(ctrl, "enums", []) or [])
+        info.low = getattr(ctrl, "lower_ctrl_limit", None)
+        info.high = getattr(ctrl, "upper_ctrl_limit", None)
 
     async def _ctrl(self, pv: str) -> Any:
         return await self._call(pv, "get", aioca.caget(pv, format=aioca.FORMAT_CTRL, timeout=None))
@@ -228,6 +236,8 @@ class CaSignalBackend(SignalBackend[T], Generic[T]):
             value = 1  # type: ignore[assignment]  # a trigger-only PV: process it
         if not target.writable and _catools.get_channel(self.write_pv).connected():
             raise _translate(self.write_pv, aioca.CANothing(self.write_pv, _ECA_NOWTACCESS), "put")
+        if not target.ctrl_loaded:  # drive limits, fetched on the first put
+            await self._load_ctrl(target)
         raw, datatype = conv.to_put(value, target)
         what = "put with completion" if wait else "put"
         await self._call(

@@ -47,6 +47,7 @@ class _PvInfo:
     choices: list[str] = field(default_factory=list)
     low: float | None = None  # control limits (DRVL/DRVH on outputs)
     high: float | None = None
+    ctrl_loaded: bool = False
 
 
 @dataclass

@@ -9,6 +9,6 @@ Access call of the process (the servers do it for you when they start).
 from __future__ import annotations
 
 from devices.epics.testing._env import ca_client_environment, free_port
-from devices.epics.testing._ioc import DB_DIR, SoftIoc
+from devices.epics.testing._ioc import DB_DIR, MotorSimServer, SoftIoc
 
-__all__ = ["DB_DIR", "SoftIoc", "ca_client_environment", "free_port"]
+__all__ = ["DB_DIR", "MotorSimServer", "SoftIoc", "ca_client_environment", "free_port"]

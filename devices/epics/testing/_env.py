@@ -99,6 +99,7 @@ def server_environment(port: int) -> dict[str, str]:
             "EPICS_CAS_AUTO_BEACON_ADDR_LIST": "NO",
             "EPICS_CAS_BEACON_ADDR_LIST": "127.0.0.1",
             "EPICS_CA_REPEATER_PORT": repeater,
+            "EPICS_CAS_BEACON_PORT": repeater,
             "EPICS_CA_ADDR_LIST": f"127.0.0.1:{port}",
             "EPICS_CA_AUTO_ADDR_LIST": "NO",
             "EPICS_PVAS_INTF_ADDR_LIST": "127.0.0.1",

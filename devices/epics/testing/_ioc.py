@@ -9,10 +9,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 from devices.epics.testing._env import release_port, server_environment, take_port
 
-__all__ = ["DB_DIR", "SoftIoc"]
+__all__ = ["DB_DIR", "MotorSimServer", "SoftIoc"]
 
 DB_DIR = Path(__file__).resolve().parent.parent / "db"
 """The folder of the ``.db`` files shipped with ``devices.epics``."""
@@ -56,55 +57,34 @@ class _Output:
             return "\n".join(self.lines[-n:])
 
 
-class SoftIoc:
-    """An IOC serving ``.db`` files on its own port of 127.0.0.1.
+class _ServerProcess:
+    """A CA server in a subprocess on a pool port; start/stop/kill/context manager."""
 
-    ``databases`` is a sequence of ``(path, macros)`` pairs; a bare file name is
-    looked up in :data:`DB_DIR`. The port comes from the process's pool (see
-    ``ca_client_environment``), so this process's CA client finds the IOC.
-    Use as a context manager, or call :meth:`start` and :meth:`stop`.
-    """
+    _ready_text = ""
+    _what = "server"
+    start_timeout = 30.0
 
-    def __init__(
-        self,
-        databases: Sequence[tuple[str | Path, str]],
-        *,
-        acf: str | Path | None = "access.acf",
-        start_timeout: float = 30.0,
-    ) -> None:
-        self.databases = [(self._resolve(db), macros) for db, macros in databases]
-        self.acf = self._resolve(acf) if acf is not None else None
-        self.start_timeout = start_timeout
+    def __init__(self) -> None:
         self.port: int | None = None
         self._proc: subprocess.Popen[str] | None = None
         self._out: _Output | None = None
 
-    @staticmethod
-    def _resolve(path: str | Path) -> Path:
-        p = Path(path)
-        return p if p.is_absolute() or p.exists() else DB_DIR / p
+    def _command(self) -> list[str]:
+        raise NotImplementedError
 
     @property
     def running(self) -> bool:
-        """True while the IOC process is alive."""
+        """True while the server process is alive."""
         return self._proc is not None and self._proc.poll() is None
 
-    def start(self) -> SoftIoc:
-        """Start the IOC and wait for ``iocRun: All initialization complete``."""
+    def start(self) -> Self:
+        """Start the server and wait until it reports it is serving."""
         if self.running:
             return self
         if self.port is None:
             self.port = take_port()
-        # epicscorelibs.ioc's own main(), after naming the access security file
-        # (which must happen before iocInit).
-        boot = "import epicscorelibs.ioc as e;"
-        if self.acf is not None:
-            boot += f"e.dbCore.asSetFilename({str(self.acf).encode()!r});"
-        cmd = [sys.executable, "-u", "-c", boot + "e.main()"]
-        for db, macros in self.databases:
-            cmd += ["-m", macros, "-d", str(db)]
         self._proc = subprocess.Popen(
-            cmd,
+            self._command(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -112,31 +92,30 @@ class SoftIoc:
             env=server_environment(self.port),
         )
         self._out = _Output(self._proc)
-        if not self._out.wait_for(_READY, self.start_timeout):
-            self._fail("did not report iocRun: All initialization complete")
+        if not self._out.wait_for(self._ready_text, self.start_timeout):
+            self._fail(f"did not report {self._ready_text!r}")
         return self
 
     def _fail(self, what: str) -> None:
         tail = self._out.tail() if self._out else ""
         self.stop()
         raise RuntimeError(
-            f"the test IOC ({' '.join(str(db) for db, _ in self.databases)}) {what} "
-            f"within {self.start_timeout} s. Its last output:\n{tail}"
+            f"the {self._what} {what} within {self.start_timeout} s. Its last output:\n{tail}"
         )
 
     def output(self) -> str:
-        """The IOC's output so far (for error messages)."""
+        """The server's output so far (for error messages)."""
         return self._out.tail(200) if self._out else ""
 
     def kill(self) -> None:
-        """Kill the IOC abruptly (as a crash would); its port stays reserved."""
+        """Kill the server abruptly (as a crash would); its port stays reserved."""
         if self._proc is not None and self._proc.poll() is None:
             self._proc.kill()
             self._proc.wait(10)
         self._close_pipes()
 
     def stop(self, release: bool = False) -> None:
-        """Stop the IOC cleanly (closing its console), killing it after 5 s.
+        """Stop the server cleanly (closing its stdin), killing it after 5 s.
 
         ``release=True`` also returns the port to the pool; otherwise a later
         :meth:`start` serves on the same port (as an IOC reboot does).
@@ -164,7 +143,7 @@ class SoftIoc:
                     except OSError:
                         pass
 
-    def __enter__(self) -> SoftIoc:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(
@@ -174,3 +153,76 @@ class SoftIoc:
         tb: TracebackType | None,
     ) -> None:
         self.stop(release=True)
+
+
+class SoftIoc(_ServerProcess):
+    """An IOC (``python -m epicscorelibs.ioc``) serving ``.db`` files on 127.0.0.1.
+
+    ``databases`` is a sequence of ``(path, macros)`` pairs; a bare file name is
+    looked up in :data:`DB_DIR`. The port comes from the process's pool (see
+    ``ca_client_environment``), so this process's CA client finds the IOC.
+    ``acf`` is an access security file (the default makes ``ASG=READONLY``
+    records read-only). Use as a context manager, or call ``start``/``stop``.
+    """
+
+    _ready_text = _READY
+
+    def __init__(
+        self,
+        databases: Sequence[tuple[str | Path, str]],
+        *,
+        acf: str | Path | None = "access.acf",
+        start_timeout: float = 30.0,
+    ) -> None:
+        super().__init__()
+        self.databases = [(_resolve(db), macros) for db, macros in databases]
+        self.acf = _resolve(acf) if acf is not None else None
+        self.start_timeout = start_timeout
+        self._what = f"test IOC ({', '.join(db.name for db, _ in self.databases)})"
+
+    def _command(self) -> list[str]:
+        # epicscorelibs.ioc's own main(), after naming the access security file
+        # (which must happen before iocInit).
+        boot = "import epicscorelibs.ioc as e;"
+        if self.acf is not None:
+            boot += f"e.dbCore.asSetFilename({str(self.acf).encode()!r});"
+        cmd = [sys.executable, "-u", "-c", boot + "e.main()"]
+        for db, macros in self.databases:
+            cmd += ["-m", macros, "-d", str(db)]
+        return cmd
+
+
+class MotorSimServer(_ServerProcess):
+    """A caproto server emulating motor records ``<prefix><name>`` (see ``_motor_server``)."""
+
+    _ready_text = "ACQ-MOTOR-SERVER-READY"
+
+    def __init__(
+        self,
+        prefix: str = "SIM:",
+        motors: Sequence[str] = ("m1", "m2"),
+        *,
+        start_timeout: float = 30.0,
+    ) -> None:
+        super().__init__()
+        self.prefix = prefix
+        self.motors = list(motors)
+        self.start_timeout = start_timeout
+        self._what = f"motor simulation server ({prefix}{{{','.join(self.motors)}}})"
+
+    def _command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-u",
+            "-m",
+            "devices.epics.testing._motor_server",
+            "--prefix",
+            self.prefix,
+            "--motors",
+            ",".join(self.motors),
+        ]
+
+
+def _resolve(path: str | Path) -> Path:
+    p = Path(path)
+    return p if p.is_absolute() or p.exists() else DB_DIR / p
