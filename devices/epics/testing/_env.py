@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+from collections.abc import Sequence
 
 POOL_SIZE = 12
 
@@ -87,8 +88,11 @@ def release_port(port: int) -> None:
         _handed_out.discard(port)
 
 
-def server_environment(port: int) -> dict[str, str]:
-    """The environment of a server process listening on ``port`` of 127.0.0.1 only."""
+def server_environment(port: int, link_ports: Sequence[int] = ()) -> dict[str, str]:
+    """The environment of a server process listening on ``port`` of 127.0.0.1 only.
+
+    ``link_ports`` are other servers the process's own CA client (IOC links) reads.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("EPICS_")}
     repeater = str(_repeater_port or free_port())  # nobody listens: no beacons relayed
     env.update(
@@ -100,7 +104,7 @@ def server_environment(port: int) -> dict[str, str]:
             "EPICS_CAS_BEACON_ADDR_LIST": "127.0.0.1",
             "EPICS_CA_REPEATER_PORT": repeater,
             "EPICS_CAS_BEACON_PORT": repeater,
-            "EPICS_CA_ADDR_LIST": f"127.0.0.1:{port}",
+            "EPICS_CA_ADDR_LIST": " ".join(f"127.0.0.1:{p}" for p in [port, *link_ports]),
             "EPICS_CA_AUTO_ADDR_LIST": "NO",
             "EPICS_PVAS_INTF_ADDR_LIST": "127.0.0.1",
             "EPICS_PVA_ADDR_LIST": "127.0.0.1",

@@ -64,8 +64,9 @@ class _ServerProcess:
     _what = "server"
     start_timeout = 30.0
 
-    def __init__(self) -> None:
-        self.port: int | None = None
+    def __init__(self, port: int | None = None, link_ports: Sequence[int] = ()) -> None:
+        self.port: int | None = port
+        self.link_ports = list(link_ports)
         self._proc: subprocess.Popen[str] | None = None
         self._out: _Output | None = None
 
@@ -89,7 +90,7 @@ class _ServerProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env=server_environment(self.port),
+            env=server_environment(self.port, self.link_ports),
         )
         self._out = _Output(self._proc)
         if not self._out.wait_for(self._ready_text, self.start_timeout):
@@ -173,8 +174,10 @@ class SoftIoc(_ServerProcess):
         *,
         acf: str | Path | None = "access.acf",
         start_timeout: float = 30.0,
+        port: int | None = None,
+        link_ports: Sequence[int] = (),
     ) -> None:
-        super().__init__()
+        super().__init__(port, link_ports)
         self.databases = [(_resolve(db), macros) for db, macros in databases]
         self.acf = _resolve(acf) if acf is not None else None
         self.start_timeout = start_timeout
@@ -203,8 +206,9 @@ class MotorSimServer(_ServerProcess):
         motors: Sequence[str] = ("m1", "m2"),
         *,
         start_timeout: float = 30.0,
+        port: int | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(port)
         self.prefix = prefix
         self.motors = list(motors)
         self.start_timeout = start_timeout
