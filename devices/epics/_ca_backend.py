@@ -103,6 +103,7 @@ class CaSignalBackend(SignalBackend[T], Generic[T]):
         self._on_connection: list[Callable[[bool], None]] = []
         self._stats = {"updates": 0, "max_backlog": 0, "disconnects": 0, "reconnects": 0}
         self._monitor_connected = False
+        self.trigger_value: Any = 1  # what put(None) writes (trigger-only signals)
 
     # ------------------------------------------------------------------ connect
     def source(self, name: str, read: bool) -> str:
@@ -233,7 +234,7 @@ class CaSignalBackend(SignalBackend[T], Generic[T]):
         target = self._write_info
         assert target is not None
         if value is None:
-            value = 1  # type: ignore[assignment]  # a trigger-only PV: process it
+            value = self.trigger_value  # a trigger-only PV: process it
         if not target.writable and _catools.get_channel(self.write_pv).connected():
             raise _translate(self.write_pv, aioca.CANothing(self.write_pv, _ECA_NOWTACCESS), "put")
         if not target.ctrl_loaded:  # drive limits, fetched on the first put

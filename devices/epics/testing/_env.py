@@ -15,7 +15,7 @@ import socket
 import threading
 from collections.abc import Sequence
 
-POOL_SIZE = 12
+POOL_SIZE = 24
 
 _lock = threading.Lock()
 _pool: list[int] = []
@@ -77,15 +77,19 @@ def take_port() -> int:
                 _handed_out.add(port)
                 return port
     raise RuntimeError(
-        f"all {POOL_SIZE} Channel Access test ports of this process are in use; "
-        "stop a server (its port returns to the pool) before starting another"
+        f"all {POOL_SIZE} Channel Access test ports of this process have been used "
+        "(a port is never reused); restart a server on its own port with start() "
+        "after stop(), instead of building new servers"
     )
 
 
 def release_port(port: int) -> None:
-    """Return ``port`` to the pool."""
-    with _lock:
-        _handed_out.discard(port)
+    """Forget that ``port`` serves anything.
+
+    The port is NOT handed out again in this process: channels that an earlier
+    event loop left behind would reconnect to a new server there and call back
+    into their closed loop.
+    """
 
 
 def server_environment(port: int, link_ports: Sequence[int] = ()) -> dict[str, str]:
