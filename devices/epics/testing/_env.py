@@ -68,7 +68,7 @@ def ca_client_environment() -> dict[str, str]:
         return {k: v for k, v in os.environ.items() if k.startswith("EPICS_CA_")}
 
 
-def take_port() -> int:
+def _take_port() -> int:
     """The next unused port of the pool (set up by :func:`ca_client_environment`)."""
     ca_client_environment()
     with _lock:
@@ -83,7 +83,7 @@ def take_port() -> int:
     )
 
 
-def release_port(port: int) -> None:
+def _release_port(port: int) -> None:
     """Forget that ``port`` serves anything.
 
     The port is NOT handed out again in this process: channels that an earlier
@@ -92,7 +92,7 @@ def release_port(port: int) -> None:
     """
 
 
-def server_environment(port: int, link_ports: Sequence[int] = ()) -> dict[str, str]:
+def _server_environment(port: int, link_ports: Sequence[int] = ()) -> dict[str, str]:
     """The environment of a server process listening on ``port`` of 127.0.0.1 only.
 
     ``link_ports`` are other servers the process's own CA client (IOC links) reads.

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from devices.epics.testing._env import release_port, server_environment, take_port
+from devices.epics.testing._env import _release_port, _server_environment, _take_port
 
 __all__ = ["DB_DIR", "MotorSimServer", "SoftIoc"]
 
@@ -83,14 +83,14 @@ class _ServerProcess:
         if self.running:
             return self
         if self.port is None:
-            self.port = take_port()
+            self.port = _take_port()
         self._proc = subprocess.Popen(
             self._command(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env=server_environment(self.port, self.link_ports),
+            env=_server_environment(self.port, self.link_ports),
         )
         self._out = _Output(self._proc)
         if not self._out.wait_for(self._ready_text, self.start_timeout):
@@ -132,7 +132,7 @@ class _ServerProcess:
                 proc.wait(10)
         self._close_pipes()
         if release and self.port is not None:
-            release_port(self.port)
+            _release_port(self.port)
             self.port = None
 
     def _close_pipes(self) -> None:

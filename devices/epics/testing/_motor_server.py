@@ -115,7 +115,7 @@ class _Motors(PVGroup):  # type: ignore[misc]
             self.pvdb.update(m.pvdb)
 
 
-def main(argv: list[str] | None = None) -> None:
+def _main(argv: list[str] | None = None) -> None:
     """Serve the motors until killed; print a line once listening."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--prefix", default="SIM:")
@@ -133,4 +133,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    _main(sys.argv[1:])
