@@ -28,7 +28,10 @@ from acq._exceptions import (
 __version__ = "0.1.0"
 
 # name -> module that defines it (imported on first attribute access)
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "RunEngine": "acq.engine._engine",
+    "RunResult": "acq.engine._result",
+}
 
 __all__ = [
     "AcqError",
@@ -47,7 +50,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    pass
+    from acq.engine._engine import RunEngine as RunEngine
+    from acq.engine._result import RunResult as RunResult
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,412 @@
+"""The RunEngine: awaits plan coroutines, routes each Msg through one dispatch table."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable, Hashable, Mapping
+from pathlib import Path
+from typing import Any
+
+from acq._exceptions import AcqError, EngineError, IllegalStateError, PlanError
+from acq.engine._blocking import _BlockingMixin
+from acq.engine._cmd_action import _ActionCommands
+from acq.engine._cmd_data import _DataCommands
+from acq.engine._consumers import Callback, _Subscriptions
+from acq.engine._core import Handler
+from acq.engine._devices import _name, _stop_device
+from acq.engine._errors import _END_EXCEPTIONS, _Interrupted, _RequestEnd
+from acq.engine._interrupts import _InterruptMixin
+from acq.engine._metadata import _open_metadata, _PersistentMetadata
+from acq.engine._plans import _as_coroutine, _plan_identity
+from acq.engine._result import RunResult
+from acq.engine._state import RunEngineState, _transition
+from acq.messages import Msg, bind_handler, unbind_handler
+
+__all__ = ["RunEngine"]
+
+log = logging.getLogger("acq.engine")
+
+_COMMANDS = [
+    "open_run",
+    "close_run",
+    "declare_stream",
+    "create",
+    "read",
+    "save",
+    "drop",
+    "set",
+    "trigger",
+    "wait",
+    "sleep",
+    "checkpoint",
+    "clear_checkpoint",
+    "rewindable",
+    "pause",
+    "kickoff",
+    "complete",
+    "collect",
+    "prepare",
+    "configure",
+    "stage",
+    "unstage",
+    "monitor",
+    "unmonitor",
+    "subscribe",
+    "unsubscribe",
+    "wait_for",
+    "locate",
+    "stop",
+    "input",
+    "install_suspender",
+    "remove_suspender",
+    "null",
+]
+
+Preprocessor = Callable[[Msg], Any]
+
+
+class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands):
+    """Runs plans: ``await RE(plan)`` on a running loop, ``RE(plan)`` in a script.
+
+    Parameters: ``md`` (merged into ``RE.md``, which persists in
+    ``$ACQ_DATA_DIR/runengine-md.json``; ``md_path=""`` keeps it in memory),
+    ``strict`` (a failing callback fails the plan instead of being logged),
+    ``record_limit`` (messages kept since the last checkpoint for rewinding on
+    resume), ``cleanup_timeout`` (seconds each stop/unstage may take when a run
+    ends early), ``input_func`` (async replacement for ``input`` in the
+    ``input`` command).
+    """
+
+    def __init__(
+        self,
+        md: Mapping[str, Any] | None = None,
+        *,
+        md_path: str | Path | None = None,
+        strict: bool = False,
+        record_limit: int = 10_000,
+        cleanup_timeout: float = 5.0,
+        input_func: Callable[[str], Awaitable[str]] | None = None,
+    ) -> None:
+        self._md = _open_metadata(md, md_path)
+        self._subs = _Subscriptions(strict)
+        self._state = RunEngineState.IDLE
+        self._record: deque[Msg] = deque()
+        self._record_limit = record_limit
+        self._record_overflow = False
+        self._cleanup_timeout = cleanup_timeout
+        self._input_func = input_func
+        self._table: dict[str, Handler] = {c: getattr(self, f"_cmd_{c}") for c in _COMMANDS}
+        self.preprocessors: list[Preprocessor] = []
+        """Functions ``f(msg) -> msg | None`` (sync or async) applied to each message."""
+        self.msg_hook: Callable[[Msg], None] | None = None
+        """Called with every message before it is processed (for logging/inspection)."""
+        self._n_msgs = 0
+        self._init_interrupts()
+        self._init_blocking()
+        self._reset_plan_state()
+
+    def _reset_plan_state(self) -> None:
+        self._runs = {}
+        self._run_uids = []
+        self._groups = {}
+        self._movers = {}
+        self._staged = {}
+        self._pausable = {}
+        self._record.clear()
+        self._record_overflow = False
+        self._rewindable = True
+        self._pending = None
+        self._deferred_pause = False
+        self._blocked = {}
+        self._call_md: dict[str, Any] = {}
+        self._plan_tokens = []
+        self._plan_name = ""
+        self._plan_args = {}
+        self._requested: str | None = None
+        self._reason = ""
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def state(self) -> RunEngineState:
+        """The current lifecycle state."""
+        return self._state
+
+    @property
+    def md(self) -> _PersistentMetadata:
+        """Metadata merged into every start document (persisted, validated)."""
+        return self._md
+
+    @property
+    def commands(self) -> list[str]:
+        """The message commands this engine understands."""
+        return sorted(self._table)
+
+    def register_command(self, name: str, func: Callable[[Msg], Awaitable[Any]]) -> None:
+        """Teach the engine a new command: ``await func(msg)`` handles ``Msg(name, ...)``."""
+        if not callable(func):
+            raise TypeError(f"register_command({name!r}, ...) needs an async callable func(msg).")
+        self._table[name] = func
+
+    def unregister_command(self, name: str) -> None:
+        """Forget a command added with :meth:`register_command`."""
+        if name in _COMMANDS:
+            raise EngineError(f"{name!r} is a built-in command and cannot be unregistered.")
+        self._table.pop(name, None)
+
+    def subscribe(self, func: Callback, name: str = "all", *, queue_size: int | None = None) -> int:
+        """Send documents ``name`` (or all) to ``func(name, doc)``; returns a token.
+
+        ``async def`` consumers, and any consumer given ``queue_size``, sit behind a
+        bounded queue (back-pressure, see :meth:`statistics`).
+        """
+        return self._subs.subscribe(func, name, queue_size)
+
+    def unsubscribe(self, token: int) -> None:
+        """Remove the subscription ``token`` returned by :meth:`subscribe`."""
+        self._subs.unsubscribe(token)
+
+    def statistics(self) -> dict[str, Any]:
+        """Counters: messages processed, documents emitted, callback errors, queues."""
+        return {
+            "state": self._state.value,
+            "messages": self._n_msgs,
+            "documents": dict(self._subs.emitted),
+            "callback_errors": self._subs.errors + sum(q.errors for q in self._subs.queues),
+            "record": {"length": len(self._record), "limit": self._record_limit},
+            "queues": [q.statistics() for q in self._subs.queues],
+        }
+
+    async def run(
+        self, plan: Any, subs: Mapping[str, Callback] | Callback | None = None, **md: Any
+    ) -> RunResult:
+        """Run ``plan`` on the running loop (same as ``await RE(plan)``)."""
+        return await self._execute(self._prepare(plan), plan, subs, md)
+
+    # ------------------------------------------------------------------ the pipeline
+    async def process(self, msg: Msg) -> Any:
+        """Handle one message (plans reach this through ``acq.messages.send``)."""
+        while True:
+            if self._slow:
+                if self._pending is not None:
+                    await self._service_pending()
+                if self._hooked:
+                    hooked = await self._apply_hooks(msg)
+                    if hooked is None:
+                        return None
+                    msg = hooked
+            self._n_msgs += 1
+            record = self._record
+            if len(record) < self._record_limit:
+                record.append(msg)
+            else:
+                self._record_overflow = True
+            handler = self._table.get(msg.command)
+            if handler is None:
+                raise PlanError(
+                    f"plan step {msg.command!r} is not a command this RunEngine knows. "
+                    f"Known: {', '.join(self.commands)}. Add one with RE.register_command()."
+                )
+            try:
+                return await handler(msg)
+            except _Interrupted:
+                if record and record[-1] is msg:
+                    record.pop()
+                continue
+            except (AcqError, asyncio.CancelledError):
+                raise
+            except Exception as exc:
+                exc.add_note(
+                    f"acq: raised by plan step {msg.command!r} on {_name(msg.obj)} "
+                    f"in plan {self._plan_name!r}"
+                )
+                raise
+
+    async def _apply_hooks(self, msg: Msg) -> Any:
+        if self.msg_hook is not None:
+            self.msg_hook(msg)
+        for pre in self.preprocessors:
+            out = pre(msg)
+            if asyncio.iscoroutine(out):
+                out = await out
+            if out is None:
+                return None
+            msg = out
+        return msg
+
+    async def _await_blocking(self, msg: Msg, aw: Awaitable[Any]) -> Any:
+        task = asyncio.current_task()
+        assert task is not None
+        self._blocked[task] = msg
+        try:
+            return await aw
+        except asyncio.CancelledError:
+            if task in self._interrupting:
+                self._interrupting.discard(task)
+                task.uncancel()
+                raise _Interrupted from None
+            raise
+        finally:
+            self._blocked.pop(task, None)
+
+    # ------------------------------------------------------------------ running a plan
+    def _prepare(self, plan: Any) -> Any:
+        if self._state is not RunEngineState.IDLE:
+            raise IllegalStateError(
+                f"RE was called while it is {self._state.value!r} with plan "
+                f"{self._plan_name!r}; one plan at a time. Wait for it, or end it with "
+                "RE.stop() / RE.abort() / RE.halt()."
+            )
+        return _as_coroutine(plan, self)
+
+    async def _execute(
+        self,
+        coro: Any,
+        plan: Any,
+        subs: Mapping[str, Callback] | Callback | None,
+        md: Mapping[str, Any],
+    ) -> RunResult:
+        if self._state is not RunEngineState.IDLE:
+            coro.close()
+            self._prepare(plan)
+        self._reset_plan_state()
+        self._state = _transition(self._state, RunEngineState.RUNNING, "start a plan")
+        self._plan_name, self._plan_args = _plan_identity(plan)
+        self._hooked = bool(self.preprocessors) or self.msg_hook is not None
+        self._pending = None
+        self._call_md = dict(md)
+        self._check_tripped()
+        tokens = self._subscribe_call(subs)
+        bind = bind_handler(self)
+        ret: Any = None
+        error: BaseException | None = None
+        try:
+            async with asyncio.TaskGroup() as tg:
+                drainers = [tg.create_task(q.drain_forever()) for q in self._subs.queues]
+                self._draining = set(self._subs.queues)
+                try:
+                    ret = await coro
+                except BaseException as exc:
+                    error = exc
+                exit_status, reason = self._outcome(error)
+                await self._cleanup(exit_status, reason)
+                await self._finish_drainers(drainers)
+        finally:
+            try:
+                unbind_handler(bind)
+            except ValueError:  # pragma: no cover - coroutine finalized in another context
+                pass
+            for token in [*tokens, *self._plan_tokens]:
+                if token in self._subs.tokens:
+                    self._subs.unsubscribe(token)
+            self._draining = set()
+            self._state = RunEngineState.IDLE
+        return self._result(ret, error, exit_status, reason)
+
+    def _subscribe_call(self, subs: Mapping[str, Callback] | Callback | None) -> list[int]:
+        if subs is None:
+            return []
+        if callable(subs):
+            return [self._subs.subscribe(subs)]
+        out: list[int] = []
+        for name, funcs in subs.items():
+            for f in funcs if isinstance(funcs, list | tuple) else [funcs]:
+                out.append(self._subs.subscribe(f, name))
+        return out
+
+    def _outcome(self, error: BaseException | None) -> tuple[str, str]:
+        kind = self._requested
+        if kind is None and isinstance(error, _RequestEnd):
+            kind = error.kind
+        if kind is not None:
+            return ("success" if kind == "stop" else "abort"), self._reason or f"{kind} requested"
+        if isinstance(error, asyncio.CancelledError):
+            return "abort", "the task running the plan was cancelled"
+        if isinstance(error, KeyboardInterrupt):
+            return "abort", "KeyboardInterrupt"
+        if error is not None:
+            return "fail", f"{type(error).__name__}: {error}"
+        return "success", ""
+
+    def _result(
+        self, ret: Any, error: BaseException | None, exit_status: str, reason: str
+    ) -> RunResult:
+        interrupted = self._requested is not None or isinstance(error, _RequestEnd)
+        failed = error is not None and not interrupted
+        result = RunResult(
+            run_start_uids=tuple(self._run_uids),
+            plan_result=None if interrupted else ret,
+            exit_status=exit_status,  # type: ignore[arg-type]
+            interrupted=interrupted,
+            reason=reason,
+            exception=error if failed else None,
+        )
+        self.last_result = result
+        if failed:
+            assert error is not None
+            raise error
+        return result
+
+    async def _cleanup(self, exit_status: str, reason: str) -> None:
+        """Bounded cleanup after the plan: stop movers, unstage, close every open run."""
+        if exit_status != "success" or self._requested is not None:
+            await self._stop_movers()
+        for obj in reversed(list(self._staged.values())):
+            try:
+                async with asyncio.timeout(self._cleanup_timeout):
+                    out = obj.unstage()
+                    if hasattr(out, "add_callback") or asyncio.iscoroutine(out):
+                        from acq.engine._devices import _await_status
+
+                        await _await_status(out)
+            except Exception:
+                log.exception("unstage of %s failed during cleanup", _name(obj))
+        self._staged.clear()
+        for run in list(self._runs.values()):
+            self._close(run, exit_status, reason)
+
+    async def _finish_drainers(self, drainers: list[asyncio.Task[None]]) -> None:
+        """Let queued consumers deliver what is left (bounded by ``cleanup_timeout``)."""
+        for q in self._draining:
+            q.closing = True
+            q.wakeup.set()
+        if not drainers:
+            return
+        _, late = await asyncio.wait(drainers, timeout=self._cleanup_timeout)
+        for task in late:
+            log.error("a document consumer did not finish within %s s", self._cleanup_timeout)
+            task.cancel()
+
+    async def _relieve(self) -> None:
+        """Back-pressure: wait until every queued consumer has room again."""
+        for q in self._subs.queues:
+            while q.full:
+                q.backpressure_waits += 1
+                if q in self._draining:
+                    q.space.clear()
+                    q.wakeup.set()
+                    await q.space.wait()
+                else:
+                    await q.drain_now()
+
+    async def _stop_movers(self) -> None:
+        for obj in list(self._movers.values()):
+            try:
+                async with asyncio.timeout(self._cleanup_timeout):
+                    await _stop_device(obj)
+            except Exception:
+                log.exception("stopping %s failed", _name(obj))
+
+    def _raise_end(self) -> None:
+        kind = self._pending
+        assert kind in _END_EXCEPTIONS
+        if kind != "halt":
+            self._pending = None
+        raise _END_EXCEPTIONS[kind](self._reason or f"{kind} requested by the user")
+
+    def __repr__(self) -> str:
+        return f"<RunEngine state={self._state.value!r} md={self._md.path}>"
+
+
+_ = Hashable  # re-exported for typing in mixins
