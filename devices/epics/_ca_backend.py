@@ -25,6 +25,7 @@ from devices.epics._errors import (
     CaDisconnectedError,
     CaError,
     CaPutError,
+    CaReadOnlyError,
     CaTimeoutError,
     _addr_list_advice,
 )
@@ -61,7 +62,7 @@ def _translate(pv: str, exc: BaseException, what: str) -> CaError:
             "automatically when the IOC is back; retry then"
         )
     if status == _ECA_NOWTACCESS:
-        return CaPutError(
+        return CaReadOnlyError(
             f"ca://{pv}: no write access (the PV is read-only for this client); "
             "write to the setpoint PV instead, or change the IOC's access security"
         )
@@ -117,8 +118,11 @@ class CaSignalBackend(SignalBackend[T], Generic[T]):
     async def connect(self, timeout: float) -> None:
         _purge_closed_loops()
         pvs = list(dict.fromkeys([self.read_pv, self.write_pv]))
+        # End a little before the caller's own timeout scope so that the error
+        # that surfaces is this one, with the PV names and the advice.
+        inner = max(timeout - 0.05, timeout * 0.9)
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(inner):
                 await asyncio.gather(*(aioca.connect(pv, timeout=None) for pv in pvs))
         except TimeoutError:
             missing = [pv for pv in pvs if not _catools.get_channel(pv).connected()]

@@ -16,24 +16,15 @@ from typing import Any
 import aioca
 import numpy as np
 
+from devices import SubsetEnum
 from devices._backend import DataKey, Dtype
-from devices.epics._errors import CaDatatypeError, CaValueError
-
-__all__ = ["SubsetEnum"]
+from devices.epics._errors import CaChoiceError, CaDatatypeError, CaLimitError, CaValueError
 
 # Native field types (DBF_*) as libca reports them.
 STRING, SHORT, FLOAT, ENUM, CHAR, LONG, DOUBLE = range(7)
 _DBF_NAMES = ["STRING", "SHORT", "FLOAT", "ENUM", "CHAR", "LONG", "DOUBLE", "NO_ACCESS"]
 _NUMPY = {SHORT: "<i2", FLOAT: "<f4", CHAR: "|u1", LONG: "<i4", DOUBLE: "<f8"}
 _MAX_STRING = 39  # 40 bytes with the terminating NUL
-
-
-class SubsetEnum(enum.StrEnum):
-    """Base for enums that need only a subset of a PV's choices.
-
-    A plain ``StrEnum`` datatype must match the PV's choices exactly; subclass
-    this one to name only the choices you use (the others read as plain str).
-    """
 
 
 @dataclass
@@ -84,9 +75,11 @@ class _Converter:
         """Validate ``value`` for ``target`` and return ``(value, datatype)`` for caput."""
         kind = self.kind
         if kind == "enum" or (kind == "str" and target.dbf == ENUM):
+            if isinstance(value, int) and 0 <= value < max(len(target.choices), 1):
+                return value, None  # an index (a trigger writes 1)
             text = value.value if isinstance(value, enum.Enum) else str(value)
             if target.choices and text not in target.choices:
-                raise CaValueError(
+                raise CaChoiceError(
                     f"ca://{target.pv}: {text!r} is not one of its choices "
                     f"{target.choices}; use one of those"
                 )
@@ -111,7 +104,7 @@ class _Converter:
         number = int(value) if kind in ("bool", "int") else float(value)
         low, high = target.low, target.high
         if low is not None and high is not None and low < high and not low <= number <= high:
-            raise CaValueError(
+            raise CaLimitError(
                 f"ca://{target.pv}: {number!r} is outside its drive limits "
                 f"[{low:g}, {high:g}] (DRVL, DRVH); choose a value inside them"
             )
@@ -204,7 +197,7 @@ def _enum_converter(info: _PvInfo, datatype: type[enum.Enum], natural: str) -> _
             raise CaDatatypeError(
                 f"ca://{info.pv}: enum {datatype.__name__} must have {how} the PV's "
                 f"choices {info.choices} but has {values}; fix the enum"
-                + ("" if subset else ", or subclass devices.epics.SubsetEnum")
+                + ("" if subset else ", or subclass devices.SubsetEnum")
             )
         return _Converter("enum", "string", [], "|S40", str, 0, datatype, list(info.choices))
     if info.dbf == STRING and info.count == 1:

@@ -62,6 +62,7 @@ class _ServerProcess:
 
     _ready_text = ""
     _what = "server"
+    _exits_on_stdin_close = True
     start_timeout = 30.0
 
     def __init__(self, port: int | None = None, link_ports: Sequence[int] = ()) -> None:
@@ -125,7 +126,9 @@ class _ServerProcess:
         if proc is not None and proc.poll() is None:
             try:
                 assert proc.stdin is not None
-                proc.stdin.close()
+                proc.stdin.close()  # ends the IOC's console: a clean exit
+                if not self._exits_on_stdin_close:
+                    proc.terminate()
                 proc.wait(5)
             except (OSError, subprocess.TimeoutExpired):
                 proc.kill()
@@ -199,6 +202,7 @@ class MotorSimServer(_ServerProcess):
     """A caproto server emulating motor records ``<prefix><name>`` (see ``_motor_server``)."""
 
     _ready_text = "ACQ-MOTOR-SERVER-READY"
+    _exits_on_stdin_close = False
 
     def __init__(
         self,

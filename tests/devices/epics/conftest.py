@@ -13,21 +13,40 @@ from collections.abc import AsyncIterator, Iterator
 import aioca
 import pytest
 
-from devices.epics.testing import SoftIoc, ca_client_environment
+from devices.epics.testing import MotorSimServer, SoftIoc, ca_client_environment
 
 PREFIX = "ACQTEST:"
+MOTORS = "ACQMTR:"
 
 
 @pytest.fixture(scope="session")
 def ioc() -> Iterator[SoftIoc]:
     ca_client_environment()
-    soft = SoftIoc([("records.db", f"P={PREFIX}")])
+    soft = SoftIoc([("records.db", f"P={PREFIX}"), ("xystage.db", "P=Left-")])
     try:
         soft.start()
     except (RuntimeError, OSError) as exc:
         pytest.fail(f"the test IOC could not start: {exc}")
     yield soft
     soft.stop(release=True)
+
+
+@pytest.fixture(scope="session")
+def motor_server() -> Iterator[MotorSimServer]:
+    ca_client_environment()
+    server = MotorSimServer(MOTORS, ["x", "y", "z"])
+    try:
+        server.start()
+    except (RuntimeError, OSError) as exc:
+        pytest.fail(f"the caproto motor server could not start: {exc}")
+    yield server
+    server.stop(release=True)
+
+
+@pytest.fixture
+def motors(motor_server: MotorSimServer) -> str:
+    """The PV prefix of the simulated motors (x, y, z)."""
+    return MOTORS
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import enum
 import numpy as np
 import pytest
 
-from devices.epics import CaDatatypeError, CaSignalBackend, SubsetEnum
+from devices import SubsetEnum
+from devices.epics import CaDatatypeError, CaSignalBackend
 
 
 class Level(enum.StrEnum):
