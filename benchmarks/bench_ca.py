@@ -8,6 +8,8 @@ acq / anchor:
   PVs (which connects them) -- goal: within 1.3x, i.e. ratio >= 0.77;
 - sequential get latency vs ``aioca.caget`` -- goal: within 1.15x (ratio >= 0.87);
 - put-with-callback latency vs ``aioca.caput(wait=True)`` -- goal: within 1.15x;
+- ``count`` of 10 CA signals with acq's RunEngine vs bluesky's RunEngine with
+  ophyd-async CA signals (events/s; goal >= 10x);
 - monitor updates delivered from a record updating at ~500 Hz (a calcout
   ping-pong in the IOC) vs aioca ``camonitor(all_updates=True)``: the rate and
   the fraction delivered (goal 100 %).
@@ -128,8 +130,8 @@ def _monitor(
 def main() -> None:
     bench = Bench("ca", description=__doc__)
     args = bench.parse_args(
-        defaults={"pvs": 1000, "gets": 2000, "updates": 1000},
-        quick={"pvs": 50, "gets": 50, "updates": 50},
+        defaults={"pvs": 1000, "gets": 2000, "updates": 1000, "events": 500},
+        quick={"pvs": 50, "gets": 50, "updates": 50, "events": 10},
     )
     ca_client_environment()
     with tempfile.TemporaryDirectory() as tmp:
@@ -205,6 +207,7 @@ def _measure(bench: Bench, runner: _Runner, args: Any) -> None:
             goal_ratio=0.87 if not label else None,
         )
     _measure_monitor(bench, runner, args.updates, aioca_name)
+    _measure_count(bench, runner, pvs[:10], args.events)
 
 
 def _measure_monitor(bench: Bench, runner: _Runner, n: int, aioca_name: str) -> None:
@@ -235,6 +238,57 @@ def _measure_monitor(bench: Bench, runner: _Runner, n: int, aioca_name: str) -> 
     fig = bench.figures[-1]
     fig.update(extra)
     fig["met"] = extra["delivered_fraction"]["acq"] >= 1.0
+
+
+def _measure_count(bench: Bench, runner: _Runner, pvs: list[str], n: int) -> None:
+    import acq
+    from devices.epics import EpicsSignalRO
+    from plans import count
+
+    signals = [EpicsSignalRO(pv, name=f"s{i}", datatype=float) for i, pv in enumerate(pvs)]
+    RE = acq.RunEngine()
+
+    async def connect() -> None:
+        await asyncio.gather(*(s.connect() for s in signals))
+
+    async def run() -> None:
+        await RE(count(signals, n))
+
+    runner.run(connect())
+
+    def run_acq() -> None:
+        runner.run(run())
+
+    bench.compare(
+        f"count of {len(pvs)} CA signals",
+        unit="events/s",
+        n=n,
+        acq=run_acq,
+        anchor=_bluesky_count(pvs, n),
+        anchor_name=f"bluesky {_version('bluesky')} + ophyd-async {_version('ophyd-async')}",
+        goal=">= 10x",
+        goal_ratio=10.0,
+    )
+
+
+def _bluesky_count(pvs: list[str], n: int) -> Any:
+    import bluesky.plans as bp
+    from bluesky import RunEngine
+    from bluesky.run_engine import call_in_bluesky_event_loop
+    from ophyd_async.epics.core import epics_signal_r
+
+    RE = RunEngine({}, call_returns_result=True)
+    signals = [epics_signal_r(float, pv, name=f"s{i}") for i, pv in enumerate(pvs)]
+
+    async def connect() -> None:
+        await asyncio.gather(*(s.connect() for s in signals))
+
+    call_in_bluesky_event_loop(connect())
+
+    def run() -> None:
+        RE(bp.count(signals, n))
+
+    return run
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 import aioca
 import pytest
 
+from devices.epics.sim_ioc import SimBeamline
 from devices.epics.testing import MotorSimServer, SoftIoc, ca_client_environment
 
 PREFIX = "ACQTEST:"
@@ -47,6 +48,18 @@ def motor_server() -> Iterator[MotorSimServer]:
 def motors(motor_server: MotorSimServer) -> str:
     """The PV prefix of the simulated motors (x, y, z)."""
     return MOTORS
+
+
+@pytest.fixture(scope="session")
+def sim() -> Iterator[SimBeamline]:
+    """The simulated beamline, prefix ACQSIM: (motors m1..m3, det1, scaler1:, cam1:)."""
+    beamline = SimBeamline("ACQSIM:")
+    try:
+        beamline.start()
+    except (RuntimeError, OSError) as exc:
+        pytest.fail(f"the simulated beamline could not start: {exc}")
+    yield beamline
+    beamline.stop()
 
 
 @pytest.fixture

@@ -5,19 +5,12 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 
 from devices.epics import AreaDetectorCam, EpicsMotor, EpicsScaler, EpicsSignalRO
 from devices.epics.sim_ioc import SimBeamline
 from devices.epics.testing import free_port
-
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[SimBeamline]:
-    with SimBeamline("ACQSIM:") as beamline:
-        yield beamline
 
 
 async def test_scaler_counts_for_its_preset_time(sim: SimBeamline) -> None:
