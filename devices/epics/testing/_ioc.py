@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 import threading
@@ -225,6 +226,15 @@ class MotorSimServer(_ServerProcess):
         self.motors = list(motors)
         self.start_timeout = start_timeout
         self._what = f"motor simulation server ({prefix}{{{','.join(self.motors)}}})"
+
+    def start(self) -> Self:
+        """Start the server (it needs caproto: the ``test`` extra, or ``pip install caproto``)."""
+        if importlib.util.find_spec("caproto") is None:
+            raise RuntimeError(
+                "the simulated motors are a caproto server, and caproto is not installed; "
+                "pip install caproto (it comes with acq's 'test' extra)"
+            )
+        return super().start()
 
     def _command(self) -> list[str]:
         return [
