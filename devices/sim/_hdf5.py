@@ -237,6 +237,11 @@ class SimHDF5Detector(SimImageDetector):
             )
         if self._task is task:
             self._task = None
+        if task.cancelled():
+            done = (self._file.count if self._file is not None else start) - start
+            raise DeviceError(
+                f"{self._label}: acquisition stopped after {done} of {target} frames"
+            )
         await task
 
     # ------------------------------------------------------------ assets

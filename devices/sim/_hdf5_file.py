@@ -50,7 +50,7 @@ class _HDF5Frames:
         self.count = 0
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            self._file = h5py.File(self.path, "w", libver="latest")
+            self._file = h5py.File(self.path, "w", libver="latest", locking=False)
         except OSError as exc:
             raise DeviceError(
                 f"{owner or 'detector'}: cannot write an HDF5 file in directory "
