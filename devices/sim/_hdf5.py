@@ -239,9 +239,7 @@ class SimHDF5Detector(SimImageDetector):
             self._task = None
         if task.cancelled():
             done = (self._file.count if self._file is not None else start) - start
-            raise DeviceError(
-                f"{self._label}: acquisition stopped after {done} of {target} frames"
-            )
+            raise DeviceError(f"{self._label}: acquisition stopped after {done} of {target} frames")
         await task
 
     # ------------------------------------------------------------ assets

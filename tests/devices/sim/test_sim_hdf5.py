@@ -118,7 +118,8 @@ async def test_step_scan_writes_frames_and_stream_documents(
     (desc,) = docs.of("descriptor")
     image = desc["data_keys"]["cam-image"]
     assert image["external"] == "STREAM:"
-    assert image["shape"] == [8, 12] and image["dtype_numpy"] == "<f4"
+    assert image["shape"] == [8, 12]
+    assert image["dtype_numpy"] == "<f4"
     (sr,) = docs.of("stream_resource")
     assert sr["mimetype"] == "application/x-hdf5"
     assert sr["parameters"]["dataset"] == "/entry/data/data"
@@ -134,7 +135,8 @@ async def test_step_scan_writes_frames_and_stream_documents(
     with h5py.File(_file_of(docs), "r") as f:
         frames = f["/entry/data/data"][:]
         totals = f["/entry/data/total"][:]
-    assert frames.shape == (5, 8, 12) and frames.dtype == np.float32
+    assert frames.shape == (5, 8, 12)
+    assert frames.dtype == np.float32
     np.testing.assert_allclose(totals, [e["data"]["cam-total"] for e in events])
     np.testing.assert_allclose(frames.sum(axis=(1, 2)), totals, rtol=1e-5)
     assert totals[2] > totals[0]  # the blob is brightest at the centre, motor = 0
@@ -148,7 +150,8 @@ async def test_count_with_two_files_gets_two_resources(
     await RE(plans.count([det], num=2))
     await RE(plans.count([det], num=3))
     resources = docs.of("stream_resource")
-    assert len(resources) == 2 and resources[0]["uri"] != resources[1]["uri"]
+    assert len(resources) == 2
+    assert resources[0]["uri"] != resources[1]["uri"]
     assert [d["seq_nums"]["start"] for d in docs.of("stream_datum")] == [1, 2, 1, 2, 3]
 
 
@@ -243,7 +246,8 @@ async def test_directory_may_be_a_callable(tmp_path: Path) -> None:
     det = SimHDF5Detector("cam", shape=(4, 4), directory=lambda: tmp_path / "by-call")
     await det.connect()
     await det.stage()
-    assert det.path is not None and det.path.startswith(str(tmp_path / "by-call"))
+    assert det.path is not None
+    assert det.path.startswith(str(tmp_path / "by-call"))
     await det.unstage()
     await det.unstage()  # not staged: nothing to do
 
@@ -255,7 +259,8 @@ async def test_default_directory_follows_acq_data_dir(
     det = SimHDF5Detector("cam", shape=(4, 4))
     await det.connect()
     await det.stage()
-    assert det.path is not None and det.path.startswith(str(tmp_path / "acq" / "sim-data"))
+    assert det.path is not None
+    assert det.path.startswith(str(tmp_path / "acq" / "sim-data"))
     await det.unstage()
 
 
