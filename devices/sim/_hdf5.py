@@ -61,7 +61,6 @@ class SimHDF5Detector(SimImageDetector):
         self._task: asyncio.Task[None] | None = None
         self._resources: dict[str, str] = {}
         self._emitted = 0  # frames announced by stream_datum documents so far
-        self._first = 0  # file index of seq_num 1 in the current stream
         self._fly_mode = False
         self._kick_start = 0  # file index of the first frame of the running acquisition
         self._waiters: list[asyncio.Future[None]] = []
@@ -80,7 +79,7 @@ class SimHDF5Detector(SimImageDetector):
             )
         directory = _resolve_directory(self.directory)
         self._file = _HDF5Frames(self._label, directory, self.shape)
-        self._resources, self._emitted, self._first, self._fly_mode = {}, 0, 0, False
+        self._resources, self._emitted, self._fly_mode = {}, 0, False
 
     @AsyncStatus.wrap
     async def unstage(self) -> None:
@@ -200,8 +199,8 @@ class SimHDF5Detector(SimImageDetector):
             error = "kickoff() while an acquisition is running; complete() it first"
         if error is not None or self._fly is None or self._file is None:
             return AsyncStatus.finished(name, DeviceError(f"{self._label}: {error}"))
-        if not self._fly_mode:  # a fly stream numbers its events from the first frame
-            self._fly_mode, self._first, self._emitted = True, self._file.count, self._file.count
+        if not self._fly_mode:  # the fly stream starts at the first kicked-off frame
+            self._fly_mode, self._emitted = True, self._file.count
         self._kick_start = self._file.count
         self._task = asyncio.create_task(self._acquire(self._fly), name=name)
         return AsyncStatus.finished(name)
@@ -282,6 +281,6 @@ class SimHDF5Detector(SimImageDetector):
                     "stream_resource": uid,
                     "descriptor": "",  # the engine fills in the stream's descriptor
                     "indices": {"start": start, "stop": stop},
-                    "seq_nums": {"start": start - self._first + 1, "stop": stop - self._first + 1},
+                    "seq_nums": {"start": 0, "stop": 0},  # numbered by the engine (bluesky rule)
                 },
             )

@@ -348,3 +348,76 @@ class _Blocking(VirtualClock):
         import asyncio
 
         await asyncio.Event().wait()
+
+
+async def test_two_kickoffs_two_collects_number_on(
+    RE: Any, docs: Docs, tmp_path: Path, rig: tuple[SimMotor, SimHDF5Detector]
+) -> None:
+    _, det = rig
+    catalog = Catalog.open(tmp_path / "catalog.sqlite")
+    RE.subscribe(catalog)
+
+    async def plan() -> None:
+        await ps.stage(det, wait=True)
+        await ps.prepare(det, 3, wait=True)
+        await ps.open_run()
+        for _ in range(2):
+            await ps.kickoff(det, wait=True)
+            await ps.complete(det, wait=True)
+            await ps.collect(det)
+        await ps.close_run()
+        await ps.unstage(det, wait=True)
+
+    await RE(plan())
+    images = [d for d in docs.of("stream_datum") if d["uid"].startswith(_image_uid(docs))]
+    assert [d["indices"] for d in images] == [{"start": 0, "stop": 3}, {"start": 3, "stop": 6}]
+    assert [d["seq_nums"] for d in images] == [{"start": 1, "stop": 4}, {"start": 4, "stop": 7}]
+    catalog.flush()
+    run = catalog[-1]
+    assert np.asarray(run.streams["cam"].read()["cam-total"]).shape == (6,)
+    run.close()
+
+
+def _image_uid(docs: Docs) -> str:
+    (res,) = [r for r in docs.of("stream_resource") if r["data_key"] == "cam-image"]
+    return str(res["uid"])
+
+
+def test_bluesky_run_engine_step_and_fly(tmp_path: Path) -> None:
+    import bluesky.plan_stubs as bps
+    import bluesky.plans as bpp
+    from bluesky import RunEngine
+    from bluesky.run_engine import call_in_bluesky_event_loop
+
+    bRE = RunEngine(context_managers=[])
+    docs = Docs()
+    bRE.subscribe(docs)
+    motor = SimMotor("m")
+    det = SimHDF5Detector("cam", motors=[motor], shape=(4, 4), directory=tmp_path)
+
+    async def connect() -> None:
+        await motor.connect()
+        await det.connect()
+
+    call_in_bluesky_event_loop(connect())
+    bRE(bpp.scan([det], motor, -1, 1, 3))
+
+    def fly() -> Any:
+        yield from bps.stage(det, wait=True)
+        yield from bps.prepare(det, 4, wait=True)
+        yield from bps.open_run()
+        yield from bps.declare_stream(det, name="primary", collect=True)
+        yield from bps.kickoff(det, wait=True)
+        yield from bps.complete(det, wait=True)
+        yield from bps.collect(det, name="primary")
+        yield from bps.close_run()
+        yield from bps.unstage(det, wait=True)
+
+    bRE(fly())
+    seq = [d["seq_nums"] for d in docs.of("stream_datum")]
+    assert seq == [
+        *({"start": i, "stop": i + 1} for i in (1, 2, 3)),
+        {"start": 1, "stop": 5},
+        {"start": 1, "stop": 5},
+    ]
+    assert det.path is None
