@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Callable, Coroutine
 from typing import Any, Generic, TypeVar
 
 import numpy as np
@@ -34,12 +34,15 @@ _USE_DEFAULT: Any = _UseDefault()
 
 
 class Signal(Device, Generic[T]):
-    """One value behind a backend. ``Signal(backend, timeout=10.0, name="")``."""
+    """One value behind a backend: ``SignalRW(backend, name="", timeout=10.0)``.
+
+    ``timeout`` is the default for puts (``set``/``trigger``); None waits forever.
+    """
 
     __setattr__ = object.__setattr__  # type: ignore[assignment]  # no children: skip child registration
 
     def __init__(
-        self, backend: SignalBackend[T], timeout: float | None = DEFAULT_TIMEOUT, name: str = ""
+        self, backend: SignalBackend[T], name: str = "", timeout: float | None = DEFAULT_TIMEOUT
     ) -> None:
         self._backend: SignalBackend[T] = backend
         self._timeout = timeout
@@ -84,6 +87,10 @@ class Signal(Device, Generic[T]):
                 self._swap(MockSignalBackend.from_backend(self._backend))
             self._mode = mode
             return True
+        if getattr(self._backend, "local", False):  # in-memory: connect cannot suspend
+            _run_now(self._backend.connect(DEFAULT_TIMEOUT))
+            self._mode = mode
+            return True
         return False
 
     def _swap(self, backend: SignalBackend[T]) -> None:
@@ -124,6 +131,16 @@ class Signal(Device, Generic[T]):
 
     def _named(self, exc: DeviceError) -> DeviceError:
         return type(exc)(f"{self._name or 'signal'} ({self.source}): {exc}")
+
+
+def _run_now(coro: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine that must not suspend to its end, without a task."""
+    try:
+        coro.send(None)
+    except StopIteration:
+        return
+    coro.close()
+    raise DeviceError("a local backend suspended in connect(); mark it local = False")
 
 
 class SignalR(Signal[T]):
@@ -223,7 +240,19 @@ class SignalW(Signal[T]):
     def set(self, value: T, wait: bool = True, timeout: float | None = _USE_DEFAULT) -> AsyncStatus:
         """Write ``value``; the status fails with the specific error on bad input."""
         t = self._timeout if timeout is _USE_DEFAULT else timeout
-        return AsyncStatus(_put(self, value, wait, t), name=self._name)
+        return _start_put(self, value, wait, t)
+
+
+def _start_put(sig: Signal[Any], value: Any, wait: bool, timeout: float | None) -> AsyncStatus:
+    """A status for the put: already done if the backend could put without waiting."""
+    put_nowait = getattr(sig._backend, "put_nowait", None)
+    if put_nowait is not None:
+        try:
+            if put_nowait(value):
+                return AsyncStatus.finished(sig._name)
+        except DeviceError as exc:
+            return AsyncStatus.finished(sig._name, sig._named(exc))
+    return AsyncStatus(_put(sig, value, wait, timeout), name=sig._name)
 
 
 async def _put(sig: Signal[Any], value: Any, wait: bool, timeout: float | None) -> None:
@@ -261,4 +290,4 @@ class SignalX(Signal[None]):
     def trigger(self, wait: bool = True, timeout: float | None = _USE_DEFAULT) -> AsyncStatus:
         """Write nothing, trigger; waits for completion if ``wait``."""
         t = self._timeout if timeout is _USE_DEFAULT else timeout
-        return AsyncStatus(_put(self, None, wait, t), name=self._name)
+        return _start_put(self, None, wait, t)
