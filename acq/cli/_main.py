@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 # ``_add_arguments(parser)`` and ``_run(namespace) -> int``.
 _COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("acq.cli._demo", "Run the demo session on simulated devices."),
+    "catalog": ("acq.cli._catalog", "List, search, show, export and ingest runs."),
 }
 
 
