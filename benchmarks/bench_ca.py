@@ -306,9 +306,7 @@ def _measure_device_count(bench: Bench, runner: _Runner, pvs: list[str], n: int)
         acq=lambda: runner.run(run()),
         anchor=_bluesky_count(pvs, n, device=True),
         anchor_name=f"bluesky {_version('bluesky')} + ophyd-async {_version('ophyd-async')}",
-        goal=">= 10x",
-        goal_ratio=10.0,
-    )
+    )  # no goal: acq does 10 round trips per event, the anchor reads its staged cache
 
 
 def _bluesky_count(pvs: list[str], n: int, device: bool = False) -> Any:
