@@ -11,6 +11,9 @@ from collections.abc import Callable, Sequence
 # ``_add_arguments(parser)`` and ``_run(namespace) -> int``.
 _COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("acq.cli._demo", "Run the demo session on simulated devices."),
+    "run": ("acq.cli._run", "Run a plan (scan, count, grid_scan...) on the simulated beamline."),
+    "ioc": ("acq.cli._ioc", "Serve the simulated beamline over EPICS Channel Access."),
+    "bench": ("acq.cli._bench", "Run the benchmarks, acq side by side with bluesky & co."),
 }
 
 
@@ -19,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="acq",
         description="acq: asyncio-native experiment orchestration.",
+        epilog="Start with `acq demo`. `acq COMMAND --help` explains each command.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in _COMMANDS.items():

@@ -1,0 +1,96 @@
+"""``await RE(plan)`` in a real IPython kernel, started with jupyter_client.
+
+The kernel is the venv's python (ipykernel's native ``python3`` kernel spec
+points at the interpreter running the tests). Cell one builds and connects
+simulated devices and awaits a scan with a LiveTable; cell two uses the same
+devices again, so a connection made in one cell must survive into the next.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jupyter_client.blocking.client import BlockingKernelClient
+from jupyter_client.manager import KernelManager, start_new_kernel
+
+CELL_TIMEOUT = 30.0
+
+CELL_SCAN = """\
+import plans
+from acq import RunEngine
+from acq.callbacks import LiveTable
+from devices.sim import sim_beamline
+
+bl = sim_beamline(seed=0)
+await bl.connect()
+RE = RunEngine()
+RE.subscribe(LiveTable())
+result = await RE(plans.scan([bl.det], bl.x, -1, 1, 5))
+print("exit_status:", result.exit_status)
+"""
+
+CELL_AGAIN = """\
+await bl.x.set(0.25)
+print("x is at", await bl.x.user_readback.get_value())
+result = await RE(plans.count([bl.det], 3))
+print("exit_status:", result.exit_status, "runs:", len(result.run_start_uids))
+"""
+
+
+def _run_cell(kc: BlockingKernelClient, code: str) -> tuple[dict[str, Any], str, list[str]]:
+    """Execute ``code``; return the execute_reply content, stdout, and any error output."""
+    msg_id = kc.execute(code)
+    stdout: list[str] = []
+    errors: list[str] = []
+    while True:
+        try:
+            msg = kc.get_iopub_msg(timeout=CELL_TIMEOUT)
+        except queue.Empty:
+            pytest.fail(f"the kernel sent nothing for {CELL_TIMEOUT} s while running:\n{code}")
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        kind, content = msg["msg_type"], msg["content"]
+        if kind == "stream":
+            (stdout if content["name"] == "stdout" else errors).append(content["text"])
+        elif kind == "error":
+            errors.append("\n".join(content["traceback"]))
+        elif kind == "status" and content["execution_state"] == "idle":
+            break
+    reply = kc.get_shell_msg(timeout=CELL_TIMEOUT)
+    assert reply["parent_header"]["msg_id"] == msg_id
+    return reply["content"], "".join(stdout), errors
+
+
+@pytest.fixture
+def kernel(tmp_path: Path) -> Iterator[BlockingKernelClient]:
+    env = dict(os.environ, ACQ_DATA_DIR=str(tmp_path), MPLBACKEND="Agg", PYTHONWARNINGS="")
+    km: KernelManager
+    km, kc = start_new_kernel(kernel_name="python3", startup_timeout=CELL_TIMEOUT, env=env)
+    try:
+        yield kc
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
+        km.cleanup_resources()
+
+
+def test_await_scan_in_a_kernel_then_reuse_devices(kernel: BlockingKernelClient) -> None:
+    reply, out, errors = _run_cell(kernel, CELL_SCAN)
+    assert reply["status"] == "ok", errors
+    assert errors == []  # no tracebacks, no event-loop complaints on stderr
+    lines = out.splitlines()
+    assert "exit_status: success" in lines
+    rows = [line for line in lines if line.startswith("|") and line[1:].strip()[:1].isdigit()]
+    assert len(rows) == 5, out  # one table row per point
+    assert "| seq_num |" in out.replace("seq_num", "seq_num"), out
+
+    reply, out, errors = _run_cell(kernel, CELL_AGAIN)
+    assert reply["status"] == "ok", errors
+    assert errors == []
+    assert "x is at 0.25" in out
+    assert "exit_status: success runs: 1" in out
