@@ -182,16 +182,9 @@ class _Any(_Converter):
 
 def _make_converter(datatype: Any) -> _Converter:
     """The converter for a declared datatype (raises ``DatatypeError`` if unsupported)."""
-    if datatype is None:
-        return _Any()
-    if datatype is float:
-        return _Float()
-    if datatype is bool:
-        return _Bool()
-    if datatype is int:
-        return _Int()
-    if datatype is str:
-        return _Str()
+    scalar = _SCALARS.get(datatype)
+    if scalar is not None:
+        return scalar
     if isinstance(datatype, type) and issubclass(datatype, enum.Enum):
         return _Enum(datatype)
     if datatype is np.ndarray:
@@ -200,3 +193,12 @@ def _make_converter(datatype: Any) -> _Converter:
         f"unsupported signal datatype {datatype!r}; use bool, int, float, str, an Enum "
         "subclass (StrictEnum/SubsetEnum) or numpy.ndarray"
     )
+
+
+_SCALARS: dict[Any, _Converter] = {
+    None: _Any(),
+    float: _Float(),
+    bool: _Bool(),
+    int: _Int(),
+    str: _Str(),
+}

@@ -184,11 +184,16 @@ class Component(Generic[D]):
     """
 
     def __init__(
-        self, cls: Callable[..., D], suffix: str = "", *, kind: Kind = Kind.normal, **kwargs: Any
+        self,
+        cls: Callable[..., D],
+        suffix: str = "",
+        *,
+        kind: Kind | str = Kind.normal,
+        **kwargs: Any,
     ) -> None:
         self.cls = cls
         self.suffix = suffix
-        self.kind = kind
+        self.kind = Kind[kind] if isinstance(kind, str) else kind
         self.kwargs = kwargs
         self.attr = ""
 

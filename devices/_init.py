@@ -7,7 +7,7 @@ from types import FrameType, TracebackType
 from typing import Any
 
 from devices._device import DEFAULT_TIMEOUT, Device, _connect_all
-from devices._exceptions import NameCollisionError
+from devices._exceptions import DeviceError, NameCollisionError
 from devices._signal import Signal
 
 __all__ = ["init_devices"]
@@ -40,6 +40,15 @@ class init_devices:
         self.devices: dict[str, Device] = {}
         self._frame: FrameType | None = None
         self._before: dict[str, int] = {}
+
+    def __enter__(self) -> None:
+        raise DeviceError(
+            "init_devices() connects devices, which needs the event loop: write "
+            "`async with init_devices(): ...` (in a notebook or an async function)"
+        )
+
+    def __exit__(self, *exc: object) -> None:  # pragma: no cover - __enter__ always raises
+        return None
 
     async def __aenter__(self) -> init_devices:
         self._frame = sys._getframe(1)

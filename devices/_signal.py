@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Callable, Coroutine
 from typing import Any, Generic, TypeVar
 
 import numpy as np
@@ -84,6 +84,10 @@ class Signal(Device, Generic[T]):
                 self._swap(MockSignalBackend.from_backend(self._backend))
             self._mode = mode
             return True
+        if getattr(self._backend, "local", False):  # in-memory: connect cannot suspend
+            _run_now(self._backend.connect(DEFAULT_TIMEOUT))
+            self._mode = mode
+            return True
         return False
 
     def _swap(self, backend: SignalBackend[T]) -> None:
@@ -124,6 +128,16 @@ class Signal(Device, Generic[T]):
 
     def _named(self, exc: DeviceError) -> DeviceError:
         return type(exc)(f"{self._name or 'signal'} ({self.source}): {exc}")
+
+
+def _run_now(coro: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine that must not suspend to its end, without a task."""
+    try:
+        coro.send(None)
+    except StopIteration:
+        return
+    coro.close()
+    raise DeviceError("a local backend suspended in connect(); mark it local = False")
 
 
 class SignalR(Signal[T]):
@@ -223,7 +237,19 @@ class SignalW(Signal[T]):
     def set(self, value: T, wait: bool = True, timeout: float | None = _USE_DEFAULT) -> AsyncStatus:
         """Write ``value``; the status fails with the specific error on bad input."""
         t = self._timeout if timeout is _USE_DEFAULT else timeout
-        return AsyncStatus(_put(self, value, wait, t), name=self._name)
+        return _start_put(self, value, wait, t)
+
+
+def _start_put(sig: Signal[Any], value: Any, wait: bool, timeout: float | None) -> AsyncStatus:
+    """A status for the put: already done if the backend could put without waiting."""
+    put_nowait = getattr(sig._backend, "put_nowait", None)
+    if put_nowait is not None:
+        try:
+            if put_nowait(value):
+                return AsyncStatus.finished(sig._name)
+        except DeviceError as exc:
+            return AsyncStatus.finished(sig._name, sig._named(exc))
+    return AsyncStatus(_put(sig, value, wait, timeout), name=sig._name)
 
 
 async def _put(sig: Signal[Any], value: Any, wait: bool, timeout: float | None) -> None:
@@ -261,4 +287,4 @@ class SignalX(Signal[None]):
     def trigger(self, wait: bool = True, timeout: float | None = _USE_DEFAULT) -> AsyncStatus:
         """Write nothing, trigger; waits for completion if ``wait``."""
         t = self._timeout if timeout is _USE_DEFAULT else timeout
-        return AsyncStatus(_put(self, None, wait, t), name=self._name)
+        return _start_put(self, None, wait, t)

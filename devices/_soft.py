@@ -89,6 +89,11 @@ class SoftSignalBackend(SignalBackend[T], Generic[T]):
     async def put(self, value: T | None, wait: bool) -> None:
         self.set_value(self.check(value))
 
+    def put_nowait(self, value: T | None) -> bool:
+        """Put without suspending if possible (True); False: use ``put``."""
+        self.set_value(self.check(value))
+        return True
+
     async def get_datakey(self, source: str) -> DataKey:
         dk = self._datakey
         if dk is None or dk["source"] != source:
@@ -107,6 +112,11 @@ class SoftSignalBackend(SignalBackend[T], Generic[T]):
         return self._reading
 
     async def get_value(self) -> T:
+        value: T = self._value
+        return value
+
+    def get_value_nowait(self) -> T:
+        """The current value, without awaiting (in-memory backends only)."""
         value: T = self._value
         return value
 
@@ -132,15 +142,24 @@ class MockSignalBackend(SoftSignalBackend[T], Generic[T]):
     def __init__(self, datatype: type[T] | None, initial_value: T | None = None, **kw: Any) -> None:
         self.real_source: str | None = kw.pop("real_source", None)
         super().__init__(datatype, initial_value, **kw)
+        self._init_mock()
+
+    def _init_mock(self) -> None:
         self.puts: list[Any] = []
         self.put_callbacks: list[Callable[[Any, bool], Any]] = []
         self.put_error: BaseException | None = None
-        self.proceeds = asyncio.Event()
-        self.proceeds.set()
+        self.hold: asyncio.Event | None = None  # set_mock_put_proceeds(False) installs one
 
     @classmethod
     def from_backend(cls, backend: SignalBackend[Any]) -> MockSignalBackend[Any]:
         """A mock standing in for ``backend`` (same datatype and, if soft, metadata)."""
+        if type(backend) is SoftSignalBackend:  # copy its state: no re-checking needed
+            mock: MockSignalBackend[Any] = cls.__new__(cls)
+            mock.__dict__.update(backend.__dict__)
+            mock.real_source = None
+            mock._callback = None
+            mock._init_mock()
+            return mock
         if isinstance(backend, SoftSignalBackend):
             return cls(
                 backend.datatype,
@@ -157,6 +176,15 @@ class MockSignalBackend(SoftSignalBackend[T], Generic[T]):
             return f"mock+{self.real_source}"
         return super().source(name, read)
 
+    def put_nowait(self, value: T | None) -> bool:
+        if self.put_callbacks or self.put_error is not None or self.hold is not None:
+            return False
+        checked = self.check(value) if value is not None else None
+        self.puts.append(checked)
+        if checked is not None:
+            self.set_value(checked)
+        return True
+
     async def put(self, value: T | None, wait: bool) -> None:
         checked = self.check(value) if value is not None else None
         self.puts.append(checked)
@@ -166,7 +194,8 @@ class MockSignalBackend(SoftSignalBackend[T], Generic[T]):
                 await out
         if self.put_error is not None:
             raise self.put_error
-        if wait and not self.proceeds.is_set():
-            await self.proceeds.wait()
+        hold = self.hold
+        if wait and hold is not None:
+            await hold.wait()
         if checked is not None:
             self.set_value(checked)

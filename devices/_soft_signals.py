@@ -170,8 +170,10 @@ def fail_mock_put(signal: Signal[Any], error: BaseException | None) -> None:
 
 def set_mock_put_proceeds(signal: Signal[Any], proceeds: bool) -> None:
     """``False``: puts with ``wait=True`` hang (until their timeout); ``True``: release them."""
-    event: asyncio.Event = _mock(signal).proceeds
+    backend = _mock(signal)
     if proceeds:
-        event.set()
-    else:
-        event.clear()
+        if backend.hold is not None:
+            backend.hold.set()
+        backend.hold = None
+    elif backend.hold is None:
+        backend.hold = asyncio.Event()

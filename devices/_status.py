@@ -30,8 +30,24 @@ class AsyncStatus:
         self.name = name
         self.timeout = timeout
         self._callbacks: list[Callable[[AsyncStatus], None]] = []
-        self.task: asyncio.Task[None] = asyncio.ensure_future(self._run(awaitable))
+        self.task: asyncio.Future[None] = asyncio.ensure_future(self._run(awaitable))
         self.task.add_done_callback(self._finished)
+
+    @classmethod
+    def finished(cls, name: str = "", error: BaseException | None = None) -> AsyncStatus:
+        """A status that is already done (failed with ``error`` if given): no task."""
+        status = cls.__new__(cls)
+        status.name = name
+        status.timeout = None
+        status._callbacks = []
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if error is None:
+            fut.set_result(None)
+        else:
+            fut.set_exception(error)
+            fut.exception()  # retrieved: awaiting the status still raises it
+        status.task = fut
+        return status
 
     async def _run(self, awaitable: Awaitable[None]) -> None:
         try:
@@ -52,7 +68,7 @@ class AsyncStatus:
         except Exception as exc:
             raise StatusFailedError(f"{self.name or 'action'} failed: {exc!r}") from exc
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
+    def _finished(self, task: asyncio.Future[None]) -> None:
         if not task.cancelled():
             task.exception()  # mark retrieved: a failed status is not a loop warning
         for cb in self._callbacks:
@@ -171,6 +187,21 @@ class WatchableAsyncStatus(AsyncStatus):
             self.last_update = update
             for w in list(self._watchers):
                 _call_watcher(w, update)
+
+    @classmethod
+    def finished(
+        cls,
+        name: str = "",
+        error: BaseException | None = None,
+        update: WatcherUpdate[Any] | None = None,
+    ) -> WatchableAsyncStatus:
+        """A status already done, whose watchers get ``update`` (if given) at once."""
+        status = super().finished(name, error)
+        assert isinstance(status, WatchableAsyncStatus)
+        status._watchers = []
+        status.last_update = update
+        status._start = 0.0
+        return status
 
     def watch(self, watcher: Watcher) -> None:
         """Call ``watcher(current=..., initial=..., target=..., ...)`` on each update."""

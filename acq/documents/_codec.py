@@ -146,38 +146,88 @@ def decode_msgpack_frame(data: bytes) -> tuple[str, dict[str, Any]]:
     return _accept(frame)
 
 
+def _one_frame_per_line(raw: bytes, count: int) -> bool:
+    """True when the ``count`` values msgspec read from ``raw`` are one per line.
+
+    ``decode_lines`` reads a stream of values and treats newlines as whitespace,
+    so it would accept a frame split over lines, or two on one line, that the
+    per-line decoder refuses. Frames are arrays, and ``][`` is never valid inside
+    a JSON value, so when every newline but a trailing one sits in ``]\\n[`` no
+    value spans lines, and ``count`` equal to the number of lines leaves exactly
+    one per line. Anything else (blank lines, ``\\r\\n``, padding) takes the
+    per-line path, which gives the authoritative verdict.
+    """
+    newlines = raw.count(b"\n")
+    if raw.endswith(b"\n"):
+        lines, last = newlines, b"]\n"
+    else:
+        lines, last = newlines + 1, b"]"
+    return count == lines and raw.endswith(last) and raw.count(b"]\n[") == lines - 1
+
+
+def _decode_bulk(raw: bytes) -> list[tuple[str, dict[str, Any]]] | None:
+    """Decode the whole text with one msgspec call; ``None`` if any frame is refused.
+
+    On ``None`` the caller re-decodes line by line, which finds the first bad
+    line and names it (or accepts what the model accepts where msgspec is narrower).
+    """
+    try:
+        frames = _json_frame.decode_lines(raw)
+    except msgspec.MsgspecError:
+        return None
+    if not frames or not _one_frame_per_line(raw, len(frames)):
+        return None
+    asdict, unset, event = _asdict, _UNSET, _EventFrame
+    out: list[tuple[str, dict[str, Any]]] = []
+    append = out.append
+    try:
+        for frame in frames:
+            if type(frame) is event:  # the hot path, inlined
+                doc = asdict(frame.doc)
+                if doc["filled"] is unset:
+                    del doc["filled"]
+                append(("event", doc))
+            else:
+                append(_accept(frame))
+    except DocumentValidationError:
+        return None
+    return out
+
+
+def _decode_per_line(raw: bytes) -> list[tuple[str, dict[str, Any]]]:
+    decode = _json_frame.decode
+    out: list[tuple[str, dict[str, Any]]] = []
+    append = out.append
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line or line.isspace():
+            continue
+        try:
+            try:
+                frame = decode(line)
+            except msgspec.MsgspecError:
+                append(_fallback(line, "json"))
+                continue
+            append(_accept(frame))
+        except DocumentValidationError as err:
+            raise DocumentValidationError(f"line {number}: {err}") from None
+    return out
+
+
 def decode_json_lines(data: bytes | str) -> list[tuple[str, dict[str, Any]]]:
     """Decode and validate a whole JSON-lines text of ``[name, doc]`` frames.
 
-    Blank lines are skipped. An error names the (1-based) line number.
+    The whole text is decoded by one msgspec call into typed frames (events and
+    event pages validated by their Structs, other documents by their models).
+    If any frame is refused, the text is decoded again line by line so that the
+    error names the (1-based) line number, the document type, field and problem.
+    Blank lines are skipped.
     """
     raw = data.encode() if isinstance(data, str) else data
-    decode = _json_frame.decode
-    asdict, unset = _asdict, _UNSET
-    out: list[tuple[str, dict[str, Any]]] = []
-    append = out.append
     enabled = gc.isenabled()
-    gc.disable()  # many small containers: skip needless cyclic-GC passes meanwhile
+    gc.disable()  # many small acyclic containers: skip needless cyclic-GC passes
     try:
-        for number, line in enumerate(raw.splitlines(), start=1):
-            if not line or line.isspace():
-                continue
-            try:
-                try:
-                    frame = decode(line)
-                except msgspec.MsgspecError:
-                    append(_fallback(line, "json"))
-                    continue
-                if type(frame) is _EventFrame:  # the hot path, inlined
-                    doc = asdict(frame.doc)
-                    if doc["filled"] is unset:
-                        del doc["filled"]
-                    append(("event", doc))
-                else:
-                    append(_accept(frame))
-            except DocumentValidationError as err:
-                raise DocumentValidationError(f"line {number}: {err}") from None
+        out = _decode_bulk(raw)
+        return _decode_per_line(raw) if out is None else out
     finally:
         if enabled:
             gc.enable()
-    return out

@@ -24,14 +24,14 @@ class _ActionCommands(_EngineCore):
                 statuses.append(status)
         return status
 
-    async def _cmd_set(self, msg: Msg) -> Any:
+    def _cmd_set(self, msg: Msg) -> Any:
         obj = msg.obj
         fn = _require(obj, "set", "Movable", msg)
         kwargs = {k: v for k, v in msg.kwargs.items() if k != "group"} if msg.kwargs else {}
         self._movers[id(obj)] = obj
         return self._track(msg, fn(*msg.args, **kwargs))
 
-    async def _cmd_trigger(self, msg: Msg) -> Any:
+    def _cmd_trigger(self, msg: Msg) -> Any:
         fn = getattr(msg.obj, "trigger", None)
         if fn is None:
             fn = _require(msg.obj, "trigger", "Triggerable", msg)
@@ -45,7 +45,7 @@ class _ActionCommands(_EngineCore):
                 statuses.append(status)
         return status
 
-    async def _cmd_kickoff(self, msg: Msg) -> Any:
+    def _cmd_kickoff(self, msg: Msg) -> Any:
         fn = _require(msg.obj, "kickoff", "Flyable", msg)
         return self._track(msg, fn())
 
@@ -56,7 +56,7 @@ class _ActionCommands(_EngineCore):
             await self._await_blocking(msg, _await_status(status))
         return status
 
-    async def _cmd_prepare(self, msg: Msg) -> Any:
+    def _cmd_prepare(self, msg: Msg) -> Any:
         fn = _require(msg.obj, "prepare", "Preparable", msg)
         return self._track(msg, fn(*msg.args))
 
@@ -111,7 +111,7 @@ class _ActionCommands(_EngineCore):
 
         return await self._await_blocking(msg, _all())
 
-    async def _cmd_checkpoint(self, msg: Msg) -> None:
+    def _cmd_checkpoint(self, msg: Msg) -> None:
         for run in self._runs.values():
             if run.bundle is not None:
                 raise _plan_error(
@@ -121,14 +121,15 @@ class _ActionCommands(_EngineCore):
                 )
         self._record.clear()
         self._record_overflow = False
-        if self._deferred_pause:
-            await self._pause_at_checkpoint()
+        if self._deferred_pause:  # pause before the next message: nothing to replay
+            self._deferred_pause = False
+            self._pending = "pause"
 
-    async def _cmd_clear_checkpoint(self, msg: Msg) -> None:
+    def _cmd_clear_checkpoint(self, msg: Msg) -> None:
         self._record.clear()
         self._record_overflow = True  # nothing to rewind to
 
-    async def _cmd_rewindable(self, msg: Msg) -> bool:
+    def _cmd_rewindable(self, msg: Msg) -> bool:
         previous = self._rewindable
         if msg.args and msg.args[0] is not None:
             self._rewindable = bool(msg.args[0])
@@ -196,5 +197,5 @@ class _ActionCommands(_EngineCore):
     async def _cmd_remove_suspender(self, msg: Msg) -> None:
         self._remove_suspender(msg.obj if msg.obj is not None else msg.args[0])
 
-    async def _cmd_null(self, msg: Msg) -> None:
+    def _cmd_null(self, msg: Msg) -> None:
         return None

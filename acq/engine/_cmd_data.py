@@ -63,7 +63,7 @@ class _DataCommands(_EngineCore):
         del self._runs[run.key]
         self._subs.emit("stop", run.stop(exit_status, reason))
 
-    async def _cmd_create(self, msg: Msg) -> None:
+    def _cmd_create(self, msg: Msg) -> None:
         run = self._run_for(msg)
         if run.bundle is not None:
             raise _plan_error(
@@ -122,7 +122,7 @@ class _DataCommands(_EngineCore):
         if subs.queues and subs.congested():
             await self._relieve()
 
-    async def _cmd_drop(self, msg: Msg) -> None:
+    def _cmd_drop(self, msg: Msg) -> None:
         run = self._run_for(msg)
         if run.bundle is None:
             raise _plan_error(msg, "came without a 'create' before it: nothing to drop.")

@@ -72,9 +72,6 @@ class _EngineCore:
     def _request_pause_from_plan(self, defer: bool) -> None:
         raise NotImplementedError
 
-    async def _pause_at_checkpoint(self) -> None:
-        raise NotImplementedError
-
     async def _relieve(self) -> None:
         raise NotImplementedError
 

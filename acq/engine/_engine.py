@@ -28,6 +28,21 @@ __all__ = ["RunEngine"]
 
 log = logging.getLogger("acq.engine")
 
+# handlers that never wait: called without making a coroutine (the hot path)
+_SYNC_COMMANDS = frozenset(
+    [
+        "set",
+        "trigger",
+        "kickoff",
+        "prepare",
+        "checkpoint",
+        "clear_checkpoint",
+        "rewindable",
+        "null",
+        "create",
+        "drop",
+    ]
+)
 _COMMANDS = [
     "open_run",
     "close_run",
@@ -97,7 +112,12 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
         self._record_overflow = False
         self._cleanup_timeout = cleanup_timeout
         self._input_func = input_func
-        self._table: dict[str, Handler] = {c: getattr(self, f"_cmd_{c}") for c in _COMMANDS}
+        self._table: dict[str, Handler] = {
+            c: getattr(self, f"_cmd_{c}") for c in _COMMANDS if c not in _SYNC_COMMANDS
+        }
+        self._sync_table: dict[str, Callable[[Msg], Any]] = {
+            c: getattr(self, f"_cmd_{c}") for c in _SYNC_COMMANDS
+        }
         self.preprocessors: list[Preprocessor] = []
         """Functions ``f(msg) -> msg | None`` (sync or async) applied to each message."""
         self.msg_hook: Callable[[Msg], None] | None = None
@@ -141,12 +161,13 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
     @property
     def commands(self) -> list[str]:
         """The message commands this engine understands."""
-        return sorted(self._table)
+        return sorted({*self._table, *self._sync_table})
 
     def register_command(self, name: str, func: Callable[[Msg], Awaitable[Any]]) -> None:
         """Teach the engine a new command: ``await func(msg)`` handles ``Msg(name, ...)``."""
         if not callable(func):
             raise TypeError(f"register_command({name!r}, ...) needs an async callable func(msg).")
+        self._sync_table.pop(name, None)
         self._table[name] = func
 
     def unregister_command(self, name: str) -> None:
@@ -154,6 +175,7 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
         if name in _COMMANDS:
             raise EngineError(f"{name!r} is a built-in command and cannot be unregistered.")
         self._table.pop(name, None)
+        self._sync_table.pop(name, None)
 
     def subscribe(self, func: Callback, name: str = "all", *, queue_size: int | None = None) -> int:
         """Send documents ``name`` (or all) to ``func(name, doc)``; returns a token.
@@ -202,13 +224,16 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
                 record.append(msg)
             else:
                 self._record_overflow = True
-            handler = self._table.get(msg.command)
-            if handler is None:
-                raise PlanError(
-                    f"plan step {msg.command!r} is not a command this RunEngine knows. "
-                    f"Known: {', '.join(self.commands)}. Add one with RE.register_command()."
-                )
             try:
+                sync = self._sync_table.get(msg.command)
+                if sync is not None:
+                    return sync(msg)
+                handler = self._table.get(msg.command)
+                if handler is None:
+                    raise PlanError(
+                        f"plan step {msg.command!r} is not a command this RunEngine knows. "
+                        f"Known: {', '.join(self.commands)}. Add one with RE.register_command()."
+                    )
                 return await handler(msg)
             except _Interrupted:
                 if record and record[-1] is msg:
@@ -292,6 +317,9 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
                 exit_status, reason = self._outcome(error)
                 await self._cleanup(exit_status, reason)
                 await self._finish_drainers(drainers)
+        except BaseExceptionGroup as group:  # a strict queued consumer failed
+            first = group.exceptions[0]
+            raise first from None
         finally:
             try:
                 unbind_handler(bind)

@@ -128,10 +128,6 @@ class _InterruptMixin(_EngineCore):
         else:
             self._raise_end()
 
-    async def _pause_at_checkpoint(self) -> None:
-        self._deferred_pause = False
-        await self._pause_now()
-
     async def _interrupt_cleanup(self) -> None:
         for run in self._runs.values():
             run.bundle = None

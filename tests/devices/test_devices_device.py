@@ -72,7 +72,7 @@ class Axis(StandardReadable):
     readback = Component(SoftSignalRO, "RBV", kind=Kind.hinted, units="mm")
     setpoint = Component(SoftSignal, "VAL")
     velocity = Component(SoftSignal, "VELO", kind=Kind.config, initial_value=1.0)
-    spare = Component(SoftSignal, "SPARE", kind=Kind.omitted)
+    spare = Component(SoftSignal, "SPARE", kind="omitted")
 
 
 class Table(StandardReadable):
@@ -285,3 +285,10 @@ async def test_init_devices_without_connect() -> None:
         lazy = XYStage("Z:")
     assert lazy.name == "lazy"
     assert repr(lazy) == "<XYStage 'lazy'>"
+
+
+def test_init_devices_needs_async_with() -> None:
+    from devices import DeviceError
+
+    with pytest.raises(DeviceError, match="async with init_devices"), init_devices():
+        pass

@@ -334,3 +334,43 @@ async def test_signal_x_trigger() -> None:
     await sig.trigger()
     await sig.trigger(wait=False, timeout=None)
     assert backend.puts == [None, None]
+
+
+async def test_local_backend_that_suspends_is_reported() -> None:
+    from devices import Device, NotConnectedError
+
+    class Liar(SoftSignalBackend[float]):
+        async def connect(self, timeout: float) -> None:
+            await asyncio.sleep(0)
+
+    class Holder(Device):
+        def __init__(self) -> None:
+            self.sig = SignalRW(Liar(float), name="")
+            super().__init__(name="h")
+
+    with pytest.raises(NotConnectedError, match="local backend suspended"):
+        await Holder().connect()
+
+
+async def test_finished_status_from_fast_put() -> None:
+    sig = soft_signal_rw(float, 0.0, "f")
+    status = sig.set(1.0)
+    assert status.done
+    assert status.success
+    assert not status.cancel()
+    seen: list[object] = []
+    status.add_callback(seen.append)
+    assert seen == [status]
+    await status.wait(1.0)
+
+
+async def test_mock_of_a_soft_subclass_keeps_value_and_metadata() -> None:
+    class Custom(SoftSignalBackend[float]):
+        pass
+
+    sig = SignalRW(Custom(float, 2.0, units="V", limits=(0, 5)), name="c")
+    await sig.connect(mock=True)
+    assert await sig.get_value() == 2.0
+    assert (await sig.describe())["c"]["units"] == "V"
+    with pytest.raises(LimitError):
+        await sig.set(9.0)

@@ -163,3 +163,47 @@ async def test_our_devices_satisfy_our_protocols_and_bluesky() -> None:
     r, _ = soft_signal_r_and_setter(float)
     assert not isinstance(r, dp.Movable)
     assert not isinstance(r, bp.Movable)
+
+
+class _Flyer:
+    name = "flyer"
+    parent = None
+
+    def kickoff(self) -> AsyncStatus:
+        return AsyncStatus.finished("flyer.kickoff")
+
+    def complete(self) -> AsyncStatus:
+        return AsyncStatus.finished("flyer.complete")
+
+    async def describe_collect(self) -> dict:
+        return {}
+
+    async def collect_asset_docs(self, index: int | None = None) -> AsyncIterator[tuple]:
+        yield ("stream_resource", {})
+
+    async def get_index(self) -> int:
+        return 0
+
+    def prepare(self, value: object) -> AsyncStatus:
+        return AsyncStatus.finished("flyer.prepare")
+
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...
+
+    def stop(self, success: bool = True) -> None: ...
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Flyable", "Collectable", "WritesStreamAssets", "Preparable", "Pausable", "Stoppable"],
+)
+async def test_flyer_protocols_match_bluesky(name: str) -> None:
+    flyer = _Flyer()
+    assert isinstance(flyer, getattr(dp, name))
+    assert isinstance(flyer, getattr(bp, name))
+    assert not isinstance(object(), getattr(dp, name))
+    assert (await flyer.get_index()) == 0
+    await flyer.kickoff()
+    await flyer.complete()
+    await flyer.prepare(1)

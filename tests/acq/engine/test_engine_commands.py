@@ -195,7 +195,7 @@ async def test_strict_queued_consumer_failure(docs: Any) -> None:
         raise RuntimeError("writer broke")
 
     RE.subscribe(bad)
-    with pytest.raises(ExceptionGroup):
+    with pytest.raises(RuntimeError, match="writer broke"):
         await RE([Msg("open_run"), Msg("close_run")])
 
 

@@ -31,6 +31,10 @@ async def until(cond: Any) -> None:
     raise AssertionError("condition never became true")
 
 
+def blocked_on(RE: Any, command: str) -> bool:
+    return any(m.command == command for m in RE._blocked.values())
+
+
 def step_plan(det: Any, motor: Any, points: list[float], gate: asyncio.Event | None = None) -> Any:
     async def plan() -> str:
         await send(Msg("open_run"))
@@ -159,7 +163,7 @@ async def test_rewindable_false_and_clear_checkpoint(RE: Any, docs: Any) -> None
         await send(Msg("close_run"))
 
     task = asyncio.create_task(RE(plan()))
-    await until(lambda: RE._blocked)
+    await until(lambda: blocked_on(RE, "wait_for"))
     RE.request_pause()
     await until(lambda: RE.state is RunEngineState.PAUSED)
     gate.set()
@@ -180,7 +184,7 @@ async def test_record_overflow_skips_rewind(docs: Any, caplog: Any) -> None:
         await send(Msg("wait_for", [gate.wait], timeout=5))
 
     task = asyncio.create_task(RE(plan()))
-    await until(lambda: RE._blocked)
+    await until(lambda: blocked_on(RE, "wait_for"))
     RE.request_pause()
     await until(lambda: RE.state is RunEngineState.PAUSED)
     gate.set()
@@ -297,7 +301,7 @@ async def test_suspenders_suspend_and_resume(
         await send(Msg("close_run"))
 
     task = asyncio.create_task(RE(plan()))
-    await until(lambda: RE._blocked)
+    await until(lambda: blocked_on(RE, "wait_for"))
     sig.put(bad)
     await until(lambda: RE.state is RunEngineState.SUSPENDING and pre == ["pre"])
     assert susp.justify().startswith(type(susp).__name__)
