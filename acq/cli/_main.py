@@ -11,13 +11,10 @@ from collections.abc import Callable, Sequence
 # ``_add_arguments(parser)`` and ``_run(namespace) -> int``.
 _COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("acq.cli._demo", "Run the demo session on simulated devices."),
-<<<<<<< HEAD
     "run": ("acq.cli._run", "Run a plan (scan, count, grid_scan...) on the simulated beamline."),
+    "catalog": ("acq.cli._catalog", "List, search, show, export and ingest runs."),
     "ioc": ("acq.cli._ioc", "Serve the simulated beamline over EPICS Channel Access."),
     "bench": ("acq.cli._bench", "Run the benchmarks, acq side by side with bluesky & co."),
-=======
-    "catalog": ("acq.cli._catalog", "List, search, show, export and ingest runs."),
->>>>>>> main
 }
 
 
