@@ -37,7 +37,8 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 async def _session(ns: argparse.Namespace, console: Console) -> int:
     from acq.cli._demo_steps import _Demo  # imported here: `acq --help` stays fast
 
-    demo = _Demo(ns.data_dir or _data_dir(), console=console, fast=ns.fast)
+    default_dir = _data_dir()
+    demo = _Demo(ns.data_dir or default_dir, console=console, fast=ns.fast)
     await demo.connect()
     try:
         demo.intro()
@@ -46,7 +47,7 @@ async def _session(ns: argparse.Namespace, console: Console) -> int:
         await demo.images()
     finally:
         demo.close()
-    demo.summary()
+    demo.summary(ns.data_dir is None or ns.data_dir == default_dir)
     return 0 if demo.ok else 1
 
 

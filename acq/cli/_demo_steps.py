@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from devices.sim import SimDetector, sim_beamline
 from rich.console import Console
 
 import plans
 from acq.callbacks import PeakResult
 from acq.cli._common import _connect
 from acq.cli._session import _Session
+from acq.writers import NeXusWriter
+from devices.sim import SimDetector, SimImageDetector, sim_beamline
 from plans.stubs import abs_set, wait
 
 PEAK_AT = 0.42  # where the simulated sample's peak is, in mm of x
@@ -25,7 +26,7 @@ class _Demo:
         self.fast = fast
         self.session = _Session(data_dir, console=console)
         self.RE = self.session.RE
-        self.bl = sim_beamline(seed=0, instant=fast, velocity=4.0)
+        self.bl = sim_beamline(seed=0, instant=fast, velocity=10.0)
         # a sample whose peak is off-centre, seen through the beamline's x motor
         self.det = SimDetector(
             "det",
@@ -34,17 +35,26 @@ class _Demo:
             sigma=0.35,
             amplitude=5000,
             background=40,
-            exposure=0.0 if fast else 0.04,
+            exposure=0.0 if fast else 0.02,
             seed=0,
             beam_current=self.bl.beam_current,
         )
-        self.devices: dict[str, Any] = {**self.bl.devices, "det": self.det}
+        self.camera = SimImageDetector(
+            "camera",
+            motors=[self.bl.x, self.bl.y],
+            centers=[PEAK_AT, 0.0],
+            sigma=0.35,
+            exposure=0.0 if fast else 0.02,
+            seed=0,
+            beam_current=self.bl.beam_current,
+        )
+        self.devices: dict[str, Any] = {**self.bl.devices, "det": self.det, "camera": self.camera}
         self.outputs: list[tuple[str, str]] = []
         self.ok = True
 
     async def connect(self) -> None:
         await _connect(self.devices)
-        await self.bl.x.acceleration_time.set(0.0 if self.fast else 0.05)
+        await self.bl.x.acceleration_time.set(0.0 if self.fast else 0.02)
 
     def _step(self, number: int, text: str) -> None:
         self.console.print()
@@ -65,9 +75,22 @@ class _Demo:
         self._step(1, f"Scan det across x from -2 to 2 mm ({points} points)")
         await self._run(plans.scan([self.det], self.bl.x, -2.0, 2.0, points))
         peak = self.session.bec.peaks.get("det")
-        for path in self.session.bec.saved:
-            self.outputs.append(("plot", str(path)))
-        return None if peak is None else peak.result
+        result = None if peak is None else peak.result
+        if result is not None and result.cen is not None:
+            self._mark_peak(float(result.cen))
+        return result
+
+    def _mark_peak(self, cen: float) -> None:
+        """Mark the peak centre on the scan's saved plot."""
+        bec = self.session.bec
+        if bec.figure is None or not bec.saved or not bec.figure.axes:
+            return
+        ax = bec.figure.axes[0]
+        ax.axvline(cen, color="tab:red", linestyle="--", label=f"peak centre {cen:.3f} mm")
+        ax.legend(loc="upper left")
+        scan_id = self.session.starts[-1].get("scan_id")
+        ax.set_title(f"scan {scan_id}: det across x", loc="left")
+        bec.figure.savefig(bec.saved[-1], dpi=100)
 
     async def move_to_peak(self, peak: PeakResult | None) -> None:
         if peak is None or peak.cen is None:
@@ -80,25 +103,52 @@ class _Demo:
 
         async def move() -> None:
             status = await abs_set(self.bl.x, target, group="to-peak")
-            if bars is not None:
-                bars.track(status, "x")
+            if bars is not None and hasattr(status, "watch"):
+                status.watch(bars.watcher("x"))  # a bar that follows the move
+                status.add_callback(lambda st: bars.finish("x", success=st.success))
             await wait(group="to-peak")
 
         await self._run(move())
         where = await self.bl.x.user_readback.get_value()
         self.console.print(f"x is at {where:.3f} mm (peak centre {peak.cen:.3f} mm)")
 
-    async def images(self) -> None:
-        """Camera frames while x steps across the peak (written to HDF5 when available)."""
-        self._step(3, "Take camera frames across the peak")
-        cam = self.bl.camera
-        await self._run(plans.rel_scan([cam], self.bl.x, -0.5, 0.5, 5))
+    async def images(self, frames: int = 11) -> None:
+        """Camera frames while x steps across the peak, written to HDF5 (NeXus)."""
+        self._step(3, f"Take {frames} camera frames across the peak, written to HDF5")
+        writer = NeXusWriter(self.session.data_dir / "hdf5", file_prefix="scan{start[scan_id]}")
+        try:
+            plan = plans.rel_scan([self.camera], self.bl.x, -1.0, 1.0, frames)
+            result = await self.RE(plan, {"all": writer})
+        finally:
+            writer.close()
+        self.ok = self.ok and result.exit_status == "success"
+        for path in writer.artifacts.get("stream_data", []):
+            self.outputs.append(("HDF5", path))
 
     def close(self) -> None:
         self.session.close()
 
-    def summary(self) -> None:
+    def summary(self, default_dir: bool) -> None:
+        """Where everything went, and the commands that show it again."""
+        session = self.session
+        scans = ", ".join(str(s.get("scan_id")) for s in session.starts)
+        rows = [("catalog", f"{session.catalog_path}  (runs with scan_id {scans})")]
+        rows += [("plot", str(path)) for path in session.bec.saved]
+        rows += self.outputs
         self.console.print()
         self.console.print("[bold]Where everything went[/]")
-        for label, where in self.outputs:
-            self.console.print(f"  {label:<8} {where}")
+        for label, where in rows:
+            self.console.print(f"  {label:<8} {where}", soft_wrap=True)
+        uri = None if default_dir else str(session.catalog_path)
+        ls, show = session.where_to_look(uri)
+        self.console.print()
+        self.console.print("[bold]Look at it again[/]")
+        self.console.print(f"  {ls:<34} list the runs", soft_wrap=True)
+        self.console.print(f"  {show:<34} the newest run: metadata and streams", soft_wrap=True)
+        self.console.print(
+            "  In Python: [cyan]from acq.catalog import default_catalog[/];"
+            " [cyan]default_catalog()[-1].primary.read()[/]",
+            soft_wrap=True,
+        )
+        verdict = "[green]finished[/]" if self.ok else "[red]finished with errors[/]"
+        self.console.print(f"\nDemo {verdict}. Next: docs/tutorials/first-scan.md")

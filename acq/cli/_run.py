@@ -10,6 +10,7 @@ from typing import Any
 
 from acq._exceptions import AcqError
 from acq.cli._common import _connect, _data_dir, _load_beamline, _value
+from devices import DeviceError
 
 _EPILOG = """\
 examples (devices of the simulated beamline: x, y, th, det, det_xy, camera, slit):
@@ -67,19 +68,21 @@ async def _run_plan(ns: argparse.Namespace) -> int:
     devices = _load_beamline(ns.beamline)
     args, kwargs = _plan_arguments(ns.plan, ns.args, devices)
     await _connect(devices)
-    session = _Session(_data_dir(), plot=not ns.no_plot)
     plan = getattr(plans, ns.plan)(*args, **kwargs)
+    session = _Session(_data_dir(), plot=not ns.no_plot)
     try:
         result = await session.RE(plan)
     finally:
         session.close()
-    session.summary([result])
-    return 0 if session.ok(result) else 1
+    for start in session.starts:
+        print(f"Run {start['uid'][:8]} (scan_id {start.get('scan_id')}) saved to the catalog.")
+    print("Look at it again: " + "  or  ".join(session.where_to_look()))
+    return 0 if result.exit_status == "success" else 1
 
 
 def _run(ns: argparse.Namespace) -> int:
     try:
         return asyncio.run(_run_plan(ns))
-    except AcqError as exc:
+    except (AcqError, DeviceError) as exc:
         print(f"acq run: {exc}")
         return 2

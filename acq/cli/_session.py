@@ -7,12 +7,18 @@ from typing import Any
 
 from rich.console import Console
 
-from acq import RunEngine, RunResult
+from acq import RunEngine
 from acq.callbacks import BestEffortCallback
+from acq.catalog import Catalog
 
 
 class _Session:
-    """What ``acq run`` and ``acq demo`` share: one RunEngine and its subscribers."""
+    """What ``acq run`` and ``acq demo`` share: one RunEngine and its subscribers.
+
+    Every run goes to the live views (table, progress bars, plot saved as PNG
+    under ``<data_dir>/figures``) and to the catalog ``<data_dir>/catalog.sqlite``
+    (the default catalog when ``data_dir`` is the default data directory).
+    """
 
     def __init__(self, data_dir: Path, *, plot: bool = True, console: Console | None = None):
         self.data_dir = data_dir
@@ -24,23 +30,21 @@ class _Session:
             progress=True, plots=plot, figure_dir=self.figure_dir, console=self.console
         )
         self.RE.subscribe(self.bec)
-        self.figures: list[Path] = []
-        self.scans: list[dict[str, Any]] = []
+        self.catalog_path = data_dir / "catalog.sqlite"
+        self.catalog = Catalog.open(self.catalog_path)
+        self.RE.subscribe(self.catalog)
+        self.starts: list[dict[str, Any]] = []
         self.RE.subscribe(self._note_start, "start")
 
     def _note_start(self, name: str, doc: dict[str, Any]) -> None:
-        self.scans.append(doc)
-
-    def ok(self, result: RunResult) -> bool:
-        return result.exit_status == "success"
+        self.starts.append(doc)
 
     def close(self) -> None:
-        """Flush and close what the session opened."""
+        """Commit the catalog and close it."""
+        self.catalog.flush()
+        self.catalog.close()
 
-    def summary(self, results: list[RunResult]) -> None:
-        """Print where the runs went and how to look at them again."""
-        for start in self.scans:
-            self.console.print(
-                f"Run scan_id={start.get('scan_id')} uid={start['uid'][:8]} "
-                f"({start.get('plan_name', '?')})"
-            )
+    def where_to_look(self, uri: str | None = None) -> list[str]:
+        """Shell commands that show the session's runs again."""
+        option = "" if uri is None else f" --uri {uri}"
+        return [f"acq catalog{option} ls", f"acq catalog{option} show -1"]
