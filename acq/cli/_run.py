@@ -61,6 +61,21 @@ def _plan_arguments(
     return args, kwargs
 
 
+def _options_after_plan(ns: argparse.Namespace) -> None:
+    """Options given after the plan's arguments (``acq run scan det x -1 1 5 --no-plot``)."""
+    tokens, ns.args = list(ns.args), []
+    while tokens:
+        token = tokens.pop(0)
+        if token == "--no-plot":
+            ns.no_plot = True
+        elif token == "--beamline" and tokens:
+            ns.beamline = tokens.pop(0)
+        elif token.startswith("--beamline="):
+            ns.beamline = token.partition("=")[2]
+        else:
+            ns.args.append(token)
+
+
 async def _run_plan(ns: argparse.Namespace) -> int:
     import plans
     from acq.cli._session import _Session  # imported here: `acq --help` stays fast
@@ -68,7 +83,11 @@ async def _run_plan(ns: argparse.Namespace) -> int:
     devices = _load_beamline(ns.beamline)
     args, kwargs = _plan_arguments(ns.plan, ns.args, devices)
     await _connect(devices)
-    plan = getattr(plans, ns.plan)(*args, **kwargs)
+    func = getattr(plans, ns.plan)
+    try:
+        plan = func(*args, **kwargs)
+    except TypeError as exc:
+        raise AcqError(f"{exc}. The plan's signature: {ns.plan}{inspect.signature(func)}") from None
     session = _Session(_data_dir(), plot=not ns.no_plot)
     try:
         result = await session.RE(plan)
@@ -81,6 +100,7 @@ async def _run_plan(ns: argparse.Namespace) -> int:
 
 
 def _run(ns: argparse.Namespace) -> int:
+    _options_after_plan(ns)
     try:
         return asyncio.run(_run_plan(ns))
     except (AcqError, DeviceError) as exc:
