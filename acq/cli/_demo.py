@@ -2,7 +2,7 @@
 
 1. scan a detector across a motor (live table, progress bar, plot saved as PNG);
 2. find the peak (PeakStats) and move the motor there (progress bar of the move);
-3. take camera frames and write them to HDF5;
+3. fly x across the peak while a camera writes frames to HDF5;
 4. everything lands in the embedded catalog; a summary says where and how to look again.
 """
 
@@ -44,7 +44,7 @@ async def _session(ns: argparse.Namespace, console: Console) -> int:
         demo.intro()
         peak = await demo.find_peak(ns.points)
         await demo.move_to_peak(peak)
-        await demo.images()
+        await demo.fly()
     finally:
         demo.close()
     demo.summary(ns.data_dir is None or ns.data_dir == default_dir)

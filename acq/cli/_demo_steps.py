@@ -10,12 +10,25 @@ from rich.console import Console
 import plans
 from acq.callbacks import PeakResult
 from acq.cli._common import _connect
+from acq.cli._flyer import _FlyScanCamera
 from acq.cli._session import _Session
-from acq.writers import NeXusWriter
 from devices.sim import SimDetector, SimImageDetector, sim_beamline
-from plans.stubs import abs_set, wait
+from plans.stubs import abs_set, close_run, collect, complete, kickoff, open_run, sleep, wait
 
 PEAK_AT = 0.42  # where the simulated sample's peak is, in mm of x
+
+
+async def _fly_scan(flyer: _FlyScanCamera, md: dict[str, Any]) -> None:
+    """Kick off, then collect every 0.1 s until complete: frames are recorded as they come."""
+    await open_run(md={"plan_name": "fly_scan", "detectors": [flyer.name], **md})
+    await kickoff(flyer, group="kickoff", wait=True)
+    status = await complete(flyer, group="complete")
+    while not status.done:
+        await sleep(0.1)
+        await collect(flyer)
+    await wait(group="complete")
+    await collect(flyer)
+    await close_run()
 
 
 class _Demo:
@@ -112,18 +125,23 @@ class _Demo:
         where = await self.bl.x.user_readback.get_value()
         self.console.print(f"x is at {where:.3f} mm (peak centre {peak.cen:.3f} mm)")
 
-    async def images(self, frames: int = 11) -> None:
-        """Camera frames while x steps across the peak, written to HDF5 (NeXus)."""
-        self._step(3, f"Take {frames} camera frames across the peak, written to HDF5")
-        writer = NeXusWriter(self.session.data_dir / "hdf5", file_prefix="scan{start[scan_id]}")
+    async def fly(self, frames: int = 40) -> None:
+        """Fly x across the peak while the camera takes frames into its own HDF5 file."""
+        here = await self.bl.x.user_readback.get_value()
+        start, stop = round(here - 1.0, 3), round(here + 1.0, 3)
+        self._step(3, f"Fly scan: x flies {start} -> {stop} mm, the camera takes {frames} frames")
+        exposure = 0.0 if self.fast else 0.02
+        if not self.fast:  # the move lasts as long as the frames take
+            await self.bl.x.velocity.set((stop - start) / (frames * exposure))
+        flyer = _FlyScanCamera("fly_cam", self.camera, self.bl.x, self.session.data_dir / "hdf5")
+        flyer.setup(start, stop, frames)
         try:
-            plan = plans.rel_scan([self.camera], self.bl.x, -1.0, 1.0, frames)
-            result = await self.RE(plan, {"all": writer})
+            md = {"motors": ["x"], "frames": frames, "estimated_duration": frames * exposure}
+            await self._run(_fly_scan(flyer, md))
         finally:
-            writer.close()
-        self.ok = self.ok and result.exit_status == "success"
-        for path in writer.artifacts.get("stream_data", []):
-            self.outputs.append(("HDF5", path))
+            flyer.stop()
+        if flyer.path is not None:
+            self.outputs.append(("HDF5", str(flyer.path)))
 
     def close(self) -> None:
         self.session.close()
@@ -139,16 +157,28 @@ class _Demo:
         self.console.print("[bold]Where everything went[/]")
         for label, where in rows:
             self.console.print(f"  {label:<8} {where}", soft_wrap=True)
-        uri = None if default_dir else str(session.catalog_path)
-        ls, show = session.where_to_look(uri)
         self.console.print()
         self.console.print("[bold]Look at it again[/]")
-        self.console.print(f"  {ls:<34} list the runs", soft_wrap=True)
-        self.console.print(f"  {show:<34} the newest run: metadata and streams", soft_wrap=True)
-        self.console.print(
-            "  In Python: [cyan]from acq.catalog import default_catalog[/];"
-            " [cyan]default_catalog()[-1].primary.read()[/]",
-            soft_wrap=True,
-        )
+        for line in self._look_again(default_dir):
+            self.console.print(line, soft_wrap=True, markup=False)
         verdict = "[green]finished[/]" if self.ok else "[red]finished with errors[/]"
         self.console.print(f"\nDemo {verdict}. Next: docs/tutorials/first-scan.md")
+
+    def _look_again(self, default_dir: bool) -> list[str]:
+        session = self.session
+        uri = None if default_dir else str(session.catalog_path)
+        ls, show = session.where_to_look(uri)
+        width = max(len(ls), len(show)) + 2
+        lines = [f"  {ls:<{width}}# list the runs", f"  {show:<{width}}# the newest run"]
+        ids = [s.get("scan_id") for s in session.starts]
+        if len(ids) >= 2:
+            name, opener = "default_catalog", "default_catalog()"
+            if not default_dir:
+                name, opener = "Catalog", f"Catalog.open({uri!r})"
+            lines += [
+                "  In Python:",
+                f"    from acq.catalog import {name}",
+                f"    {opener}[{ids[0]}].primary.read()  # the scan",
+                f'    {opener}[{ids[-1]}]["fly_cam"].read()["fly_cam-image"]  # the frames',
+            ]
+        return lines

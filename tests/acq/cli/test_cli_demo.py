@@ -28,16 +28,19 @@ def test_demo_runs_a_whole_session(tmp_path: Path, capsys: pytest.CaptureFixture
     assert png.read_bytes()[:4] == b"\x89PNG"
     assert str(png) in out
 
-    # the frames in HDF5
-    h5 = tmp_path / "hdf5" / "scan2.nxs"
+    # the fly scan's frames, in the camera's own HDF5 file
+    [h5] = (tmp_path / "hdf5").glob("fly_cam-*.h5")
     with h5py.File(h5, "r") as f:
-        assert f["entry/primary/camera-image"].shape == (11, 64, 64)
+        assert f["entry/data/data"].shape == (40, 64, 64)
     assert str(h5) in out
 
-    # both runs in the catalog, and how to find them again
+    # both runs in the catalog (the frames read back from the HDF5 file)
     with Catalog.open(tmp_path / "catalog.sqlite") as cat:
-        assert [run.start["plan_name"] for run in cat] == ["rel_scan", "scan"]
-        assert len(cat[-1].primary.read()["camera-total"]) == 11
+        assert [run.start["plan_name"] for run in cat] == ["fly_scan", "scan"]
+        assert len(cat[1].primary.read()["det"]) == 21
+        fly = cat[2]
+        assert fly["fly_cam"].read()["fly_cam-image"].shape == (40, 64, 64)
+        fly.close()
     assert f"acq catalog --uri {tmp_path / 'catalog.sqlite'} ls" in out
     assert "Demo finished." in out
     assert "Traceback" not in out
