@@ -8,7 +8,7 @@ from typing import Any
 from rich.console import Console
 
 import plans
-from acq.callbacks import PeakResult
+from acq.callbacks import PeakResult, ProgressBars
 from acq.cli._common import _connect
 from acq.cli._flyer import _FlyScanCamera
 from acq.cli._session import _Session
@@ -18,9 +18,13 @@ from plans.stubs import abs_set, close_run, collect, complete, kickoff, open_run
 PEAK_AT = 0.42  # where the simulated sample's peak is, in mm of x
 
 
-async def _fly_scan(flyer: _FlyScanCamera, md: dict[str, Any]) -> None:
+async def _fly_scan(
+    flyer: _FlyScanCamera, md: dict[str, Any], bars: ProgressBars | None = None
+) -> None:
     """Kick off, then collect every 0.1 s until complete: frames are recorded as they come."""
     await open_run(md={"plan_name": "fly_scan", "detectors": [flyer.name], **md})
+    if bars is not None:  # the frames bar knows its total from the start
+        bars.update(f"{flyer.name} frames", 0.0, float(flyer.frames), units="frames")
     await kickoff(flyer, group="kickoff", wait=True)
     status = await complete(flyer, group="complete")
     while not status.done:
@@ -137,10 +141,13 @@ class _Demo:
         flyer.setup(start, stop, frames)
         try:
             md = {"motors": ["x"], "frames": frames, "estimated_duration": frames * exposure}
-            await self._run(_fly_scan(flyer, md))
+            await self._run(_fly_scan(flyer, md, self.session.bec.progress))
         finally:
             flyer.stop()
         if flyer.path is not None:
+            self.console.print(
+                f"{flyer.get_index()} frames written to {flyer.path}", soft_wrap=True
+            )
             self.outputs.append(("HDF5", str(flyer.path)))
 
     def close(self) -> None:
