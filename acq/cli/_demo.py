@@ -19,6 +19,11 @@ from acq.cli._common import _data_dir
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.description = (
+        "A short session on a simulated beamline, in about 5 seconds: scan a detector\n"
+        "(live table, progress bar, plot saved as PNG), find the peak and move there,\n"
+        "fly a camera across it writing frames to HDF5, and save every run in the catalog."
+    )
     parser.epilog = (
         "Data, plots and the catalog go to $ACQ_DATA_DIR, else ~/.local/share/acq.\n"
         "Look at them again afterwards with `acq catalog ls`."
