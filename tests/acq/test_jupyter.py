@@ -43,11 +43,25 @@ print("exit_status:", result.exit_status, "runs:", len(result.run_start_uids))
 """
 
 
+class _Cell:
+    """What one executed cell sent back."""
+
+    def __init__(self) -> None:
+        self.stdout: list[str] = []
+        self.errors: list[str] = []
+        self.images = 0  # PNG displays shown or updated in place
+
+
 def _run_cell(kc: BlockingKernelClient, code: str) -> tuple[dict[str, Any], str, list[str]]:
-    """Execute ``code``; return the execute_reply content, stdout, and any error output."""
+    reply, cell = _run_cell_full(kc, code)
+    return reply, "".join(cell.stdout), cell.errors
+
+
+def _run_cell_full(kc: BlockingKernelClient, code: str) -> tuple[dict[str, Any], _Cell]:
+    """Execute ``code``; return the execute_reply content and what the cell sent."""
     msg_id = kc.execute(code)
-    stdout: list[str] = []
-    errors: list[str] = []
+    cell = _Cell()
+    stdout, errors = cell.stdout, cell.errors
     while True:
         try:
             msg = kc.get_iopub_msg(timeout=CELL_TIMEOUT)
@@ -60,12 +74,14 @@ def _run_cell(kc: BlockingKernelClient, code: str) -> tuple[dict[str, Any], str,
             (stdout if content["name"] == "stdout" else errors).append(content["text"])
         elif kind == "error":
             errors.append("\n".join(content["traceback"]))
+        elif kind in ("display_data", "update_display_data") and "image/png" in content["data"]:
+            cell.images += 1
         elif kind == "status" and content["execution_state"] == "idle":
             break
     while True:  # skip replies to earlier requests (start_new_kernel's kernel_info)
         reply = kc.get_shell_msg(timeout=CELL_TIMEOUT)
         if reply["parent_header"].get("msg_id") == msg_id:
-            return reply["content"], "".join(stdout), errors
+            return reply["content"], cell
 
 
 @pytest.fixture
@@ -97,3 +113,20 @@ def test_await_scan_in_a_kernel_then_reuse_devices(kernel: BlockingKernelClient)
     assert errors == []
     assert "x is at 0.25" in out
     assert "exit_status: success runs: 1" in out
+
+
+CELL_PLOT = """\
+from acq.callbacks import BestEffortCallback
+
+RE.subscribe(BestEffortCallback(table=False))
+result = await RE(plans.scan([bl.det], bl.x, -1, 1, 5))
+"""
+
+
+def test_plots_are_live_in_a_kernel(kernel: BlockingKernelClient) -> None:
+    reply, _, errors = _run_cell(kernel, CELL_SCAN)
+    assert reply["status"] == "ok", errors
+    reply, cell = _run_cell_full(kernel, CELL_PLOT)
+    assert reply["status"] == "ok", cell.errors
+    assert cell.errors == []
+    assert cell.images >= 1  # the plot is shown in the notebook (and updated in place)
