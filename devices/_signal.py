@@ -34,12 +34,15 @@ _USE_DEFAULT: Any = _UseDefault()
 
 
 class Signal(Device, Generic[T]):
-    """One value behind a backend. ``Signal(backend, timeout=10.0, name="")``."""
+    """One value behind a backend: ``SignalRW(backend, name="", timeout=10.0)``.
+
+    ``timeout`` is the default for puts (``set``/``trigger``); None waits forever.
+    """
 
     __setattr__ = object.__setattr__  # type: ignore[assignment]  # no children: skip child registration
 
     def __init__(
-        self, backend: SignalBackend[T], timeout: float | None = DEFAULT_TIMEOUT, name: str = ""
+        self, backend: SignalBackend[T], name: str = "", timeout: float | None = DEFAULT_TIMEOUT
     ) -> None:
         self._backend: SignalBackend[T] = backend
         self._timeout = timeout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,6 +36,7 @@ class _Exposing(StandardReadable):
         self._centers = np.asarray(
             list(centers) if centers is not None else [0.0] * len(self._motors), dtype=float
         )
+        self._center_list = [float(c) for c in self._centers]
         self._sigma = sigma
         self._clock = clock or RealClock()
         self._rng = np.random.default_rng(seed)
@@ -62,8 +64,8 @@ class _Exposing(StandardReadable):
 
     def _scale(self, pos: list[float], current: float | None) -> float:
         """Intensity factor: the Gaussian of the motor positions times beam current / 100."""
-        diff = np.asarray(pos, dtype=float) - self._centers
-        peak = float(np.exp(-np.sum(diff**2) / (2 * self._sigma**2)))
+        dist2 = sum((p - c) ** 2 for p, c in zip(pos, self._center_list, strict=True))
+        peak = math.exp(-dist2 / (2 * self._sigma**2))
         if current is not None:
             peak *= max(0.0, current) / 100.0
         return peak

@@ -115,3 +115,14 @@ async def test_errors_are_device_errors(pv: str) -> None:
     await sig.connect()
     with pytest.raises(DeviceError, match=r"mode \(ca://ACQTEST:mbbo\).*not one of its choices"):
         await sig.set("Extreme")
+
+
+async def test_monitored_signal_reads_without_round_trips(pv: str) -> None:
+    ticker = EpicsSignalRO(pv + "ticker", datatype=float, name="ticker", monitor=True)
+    await ticker.connect()
+    a = await ticker.get_value()
+    await ticker.wait_for_value(lambda v: v > a, timeout=5)
+    b = await ticker.get_value()
+    assert b > a
+    assert ticker.backend.statistics()["updates"] >= 2  # type: ignore[attr-defined]
+    ticker.backend._close_monitor()  # type: ignore[attr-defined]
