@@ -8,31 +8,44 @@ from typing import Any
 from rich.console import Console
 
 import plans
-from acq.callbacks import PeakResult, ProgressBars
+from acq.callbacks import PeakResult
 from acq.cli._common import _connect
-from acq.cli._flyer import _FlyScanCamera
 from acq.cli._session import _Session
-from devices.sim import SimDetector, SimImageDetector, sim_beamline
-from plans.stubs import abs_set, close_run, collect, complete, kickoff, open_run, sleep, wait
+from devices.sim import SimDetector, SimHDF5Detector, SimMotor, sim_beamline
+from plans.stubs import abs_set, collect, complete, kickoff, prepare, sleep, wait
+from plans.wrappers import run_wrapper, stage_wrapper
 
 PEAK_AT = 0.42  # where the simulated sample's peak is, in mm of x
 
 
-async def _fly_scan(
-    flyer: _FlyScanCamera, md: dict[str, Any], bars: ProgressBars | None = None
+async def _fly(
+    cam: SimHDF5Detector,
+    motor: SimMotor,
+    stop: float,
+    spec: dict[str, Any],
+    bars: Any,
+    files: list[str],
 ) -> None:
-    """Kick off, then collect every 0.1 s until complete: frames are recorded as they come."""
-    await open_run(md={"plan_name": "fly_scan", "detectors": [flyer.name], **md})
+    """The motor flies to ``stop`` while the camera writes frames to its HDF5 file.
+
+    Collects every 0.1 s until the camera completes, so the frames are recorded
+    (and counted by the progress bar) as they are written. Appends the file to ``files``.
+    """
+    frames = int(spec["frames"])
     if bars is not None:  # the frames bar knows its total from the start
-        bars.update(f"{flyer.name} frames", 0.0, float(flyer.frames), units="frames")
-    await kickoff(flyer, group="kickoff", wait=True)
-    status = await complete(flyer, group="complete")
+        bars.update(f"{cam.name} frames", 0.0, float(frames), units="frames")
+    await prepare(cam, spec, wait=True)
+    if cam.path is not None:
+        files.append(cam.path)
+    await abs_set(motor, stop, group="fly-move")
+    await kickoff(cam, group="kickoff", wait=True)
+    status = await complete(cam, group="complete")
     while not status.done:
         await sleep(0.1)
-        await collect(flyer)
+        await collect(cam)
     await wait(group="complete")
-    await collect(flyer)
-    await close_run()
+    await collect(cam)
+    await wait(group="fly-move")
 
 
 class _Demo:
@@ -56,12 +69,12 @@ class _Demo:
             seed=0,
             beam_current=self.bl.beam_current,
         )
-        self.camera = SimImageDetector(
+        self.camera = SimHDF5Detector(
             "camera",
+            directory=data_dir / "hdf5",
             motors=[self.bl.x, self.bl.y],
             centers=[PEAK_AT, 0.0],
             sigma=0.35,
-            exposure=0.0 if fast else 0.02,
             seed=0,
             beam_current=self.bl.beam_current,
         )
@@ -130,25 +143,24 @@ class _Demo:
         self.console.print(f"x is at {where:.3f} mm (peak centre {peak.cen:.3f} mm)")
 
     async def fly(self, frames: int = 40) -> None:
-        """Fly x across the peak while the camera takes frames into its own HDF5 file."""
+        """Fly x across the peak while the camera writes frames to its own HDF5 file."""
         here = await self.bl.x.user_readback.get_value()
         start, stop = round(here - 1.0, 3), round(here + 1.0, 3)
         self._step(3, f"Fly scan: x flies {start} -> {stop} mm, the camera takes {frames} frames")
-        exposure = 0.0 if self.fast else 0.02
-        if not self.fast:  # the move lasts as long as the frames take
+        exposure = 0.001 if self.fast else 0.02
+        await self.bl.x.set(start)
+        if not self.fast:  # the flight lasts as long as the frames take
             await self.bl.x.velocity.set((stop - start) / (frames * exposure))
-        flyer = _FlyScanCamera("fly_cam", self.camera, self.bl.x, self.session.data_dir / "hdf5")
-        flyer.setup(start, stop, frames)
-        try:
-            md = {"motors": ["x"], "frames": frames, "estimated_duration": frames * exposure}
-            await self._run(_fly_scan(flyer, md, self.session.bec.progress))
-        finally:
-            flyer.stop()
-        if flyer.path is not None:
-            self.console.print(
-                f"{flyer.get_index()} frames written to {flyer.path}", soft_wrap=True
-            )
-            self.outputs.append(("HDF5", str(flyer.path)))
+        md = {"plan_name": "fly_scan", "detectors": ["camera"], "motors": ["x"]}
+        md |= {"frames": frames, "estimated_duration": frames * exposure}
+        spec = {"frames": frames, "exposure": exposure}
+        files: list[str] = []
+        inner = _fly(self.camera, self.bl.x, stop, spec, self.session.bec.progress, files)
+        result = await self.RE(stage_wrapper(run_wrapper(inner, md=md), [self.camera]))
+        self.ok = self.ok and result.exit_status == "success"
+        for path in files:
+            self.console.print(f"{frames} frames written to {path}", soft_wrap=True)
+            self.outputs.append(("HDF5", path))
 
     def close(self) -> None:
         self.session.close()
@@ -186,6 +198,6 @@ class _Demo:
                 "  In Python:",
                 f"    from acq.catalog import {name}",
                 f"    {opener}[{ids[0]}].primary.read()  # the scan",
-                f'    {opener}[{ids[-1]}]["fly_cam"].read()["fly_cam-image"]  # the frames',
+                f'    {opener}[{ids[-1]}]["camera"].read()["camera-image"]  # the frames',
             ]
         return lines

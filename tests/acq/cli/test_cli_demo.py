@@ -29,7 +29,7 @@ def test_demo_runs_a_whole_session(tmp_path: Path, capsys: pytest.CaptureFixture
     assert str(png) in out
 
     # the fly scan's frames, in the camera's own HDF5 file
-    [h5] = (tmp_path / "hdf5").glob("fly_cam-*.h5")
+    [h5] = (tmp_path / "hdf5").glob("camera_*.h5")
     with h5py.File(h5, "r") as f:
         assert f["entry/data/data"].shape == (40, 64, 64)
     assert str(h5) in out
@@ -39,7 +39,7 @@ def test_demo_runs_a_whole_session(tmp_path: Path, capsys: pytest.CaptureFixture
         assert [run.start["plan_name"] for run in cat] == ["fly_scan", "scan"]
         assert len(cat[1].primary.read()["det"]) == 21
         fly = cat[2]
-        assert fly["fly_cam"].read()["fly_cam-image"].shape == (40, 64, 64)
+        assert fly["camera"].read()["camera-image"].shape == (40, 64, 64)
         fly.close()
     assert f"acq catalog --uri {tmp_path / 'catalog.sqlite'} ls" in out
     assert "Demo finished." in out
