@@ -151,7 +151,7 @@ class _Demo:
         await self.bl.x.set(start)
         if not self.fast:  # the flight lasts as long as the frames take
             await self.bl.x.velocity.set((stop - start) / (frames * exposure))
-        md = {"plan_name": "fly_scan", "detectors": ["camera"], "motors": ["x"]}
+        md: dict[str, Any] = {"plan_name": "fly_scan", "detectors": ["camera"], "motors": ["x"]}
         md |= {"frames": frames, "estimated_duration": frames * exposure}
         spec = {"frames": frames, "exposure": exposure}
         files: list[str] = []
