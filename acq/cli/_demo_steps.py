@@ -91,10 +91,8 @@ class _Demo:
         self.console.print(f"[bold cyan]{number}.[/] [bold]{text}[/]")
 
     def intro(self) -> None:
-        self.console.print(
-            "[bold]acq demo[/]: a short session on a simulated beamline "
-            "(motors x, y, th; detectors det and camera)."
-        )
+        self.console.print("[bold]acq demo[/]: a short session on a simulated beamline.")
+        self.console.print("Motors x, y, th; a point detector det; a camera writing HDF5.")
         self.console.print(f"Data goes to {self.session.data_dir}")
 
     async def _run(self, plan: Any) -> None:
