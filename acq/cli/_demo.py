@@ -1,69 +1,61 @@
-"""``acq demo``: the document stream of a composed example run.
+"""``acq demo``: a short session on the simulated beamline, as a scientist would run it.
 
-Until the engine and simulated devices land, the demo composes a small scan by
-hand (a motor stepping through five positions, a detector reading a Gaussian),
-prints one short line per document, then encodes the run to JSON lines and
-decodes (validates) it back.
+1. scan a detector across a motor (live table, progress bar, plot saved as PNG);
+2. find the peak (PeakStats) and move the motor there (progress bar of the move);
+3. fly x across the peak while a camera writes frames to HDF5;
+4. everything lands in the embedded catalog; a summary says where and how to look again.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
-from typing import Any
+import asyncio
+from pathlib import Path
 
-from acq.documents import compose_run, decode_json_lines, encode_json_lines
+from rich.console import Console
+
+from acq.cli._common import _data_dir
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--quiet", action="store_true", help="print only the summary")
-
-
-def _example_run() -> list[tuple[str, dict[str, Any]]]:
-    run = compose_run(metadata={"plan_name": "scan", "scan_id": 1, "motors": ["motor"]})
-    data_keys = {
-        "motor": {"dtype": "number", "shape": [], "source": "sim:motor", "units": "mm"},
-        "det": {"dtype": "number", "shape": [], "source": "sim:det", "units": "counts"},
-    }
-    desc = run.compose_descriptor(
-        "primary", data_keys, hints={"det": {"fields": ["det"]}}, object_keys={"det": ["det"]}
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.description = (
+        "A short session on a simulated beamline, in about 5 seconds: scan a detector\n"
+        "(live table, progress bar, plot saved as PNG), find the peak and move there,\n"
+        "fly a camera across it writing frames to HDF5, and save every run in the catalog."
     )
-    docs = [("start", run.start_doc), ("descriptor", desc.descriptor_doc)]
-    t0 = run.start_doc["time"]
-    for i in range(5):
-        x = -1.0 + 0.5 * i
-        stamp = t0 + 0.1 * (i + 1)
-        event = desc.compose_event(
-            {"motor": x, "det": round(1000 * math.exp(-(x**2)), 1)},
-            {"motor": stamp, "det": stamp},
-            time=stamp,
-        )
-        docs.append(("event", event))
-    docs.append(("stop", run.compose_stop()))
-    return docs
-
-
-def _line(name: str, doc: dict[str, Any]) -> str:
-    if name == "start":
-        return f"uid={doc['uid'][:8]} plan_name={doc['plan_name']} scan_id={doc['scan_id']}"
-    if name == "descriptor":
-        return f"stream={doc['name']} data_keys={', '.join(doc['data_keys'])}"
-    if name == "event":
-        values = " ".join(f"{k}={v}" for k, v in doc["data"].items())
-        return f"seq_num={doc['seq_num']} {values}"
-    return f"exit_status={doc['exit_status']} num_events={doc['num_events']}"
-
-
-def _run(args: argparse.Namespace) -> int:
-    docs = _example_run()
-    if not args.quiet:
-        for name, doc in docs:
-            print(f"{name:<11} {_line(name, doc)}")
-    text = encode_json_lines(docs)
-    back = decode_json_lines(text)
-    ok = back == docs
-    print(
-        f"{len(docs)} documents, {len(text)} bytes of JSON lines; "
-        f"decoded and validated back: {'ok' if ok else 'MISMATCH'}"
+    parser.epilog = (
+        "Data, plots and the catalog go to $ACQ_DATA_DIR, else ~/.local/share/acq.\n"
+        "Look at them again afterwards with `acq catalog ls`."
     )
-    return 0 if ok else 1
+    parser.add_argument(
+        "--data-dir", type=Path, help="where to put data (default: $ACQ_DATA_DIR or user data)"
+    )
+    parser.add_argument(
+        "--points", type=int, default=31, help="points of the first scan (default 31)"
+    )
+    parser.add_argument(
+        "--fast", action="store_true", help="no motion or exposure time (for tests)"
+    )
+
+
+async def _session(ns: argparse.Namespace, console: Console) -> int:
+    from acq.cli._demo_steps import _Demo  # imported here: `acq --help` stays fast
+
+    default_dir = _data_dir()
+    demo = _Demo(ns.data_dir or default_dir, console=console, fast=ns.fast)
+    await demo.connect()
+    try:
+        demo.intro()
+        peak = await demo.find_peak(ns.points)
+        await demo.move_to_peak(peak)
+        await demo.fly()
+    finally:
+        demo.close()
+    demo.summary(ns.data_dir is None or ns.data_dir == default_dir)
+    return 0 if demo.ok else 1
+
+
+def _run(ns: argparse.Namespace) -> int:
+    console = Console(highlight=False)
+    return asyncio.run(_session(ns, console))

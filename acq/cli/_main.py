@@ -11,8 +11,23 @@ from collections.abc import Callable, Sequence
 # ``_add_arguments(parser)`` and ``_run(namespace) -> int``.
 _COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("acq.cli._demo", "Run the demo session on simulated devices."),
+    "run": ("acq.cli._run", "Run a plan (scan, count, ...) on simulated devices."),
     "catalog": ("acq.cli._catalog", "List, search, show, export and ingest runs."),
+    "ioc": ("acq.cli._ioc", "Serve the simulated beamline over EPICS Channel Access."),
+    "bench": ("acq.cli._bench", "Run the benchmarks, acq side by side with bluesky & co."),
 }
+
+_EPILOG = """\
+examples:
+  acq demo                      a short session on a simulated beamline: start here
+  acq run scan det x -1 1 11    one plan with live table and plot, saved to the catalog
+  acq catalog ls                the runs saved so far (acq catalog show -1: the newest)
+  acq ioc sim                   serve the simulated beamline over EPICS Channel Access
+  acq bench --quick             acq side by side with bluesky, ophyd-async & co
+
+`acq COMMAND --help` explains each command. Data goes to $ACQ_DATA_DIR, else
+~/.local/share/acq.
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="acq",
         description="acq: asyncio-native experiment orchestration.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in _COMMANDS.items():
