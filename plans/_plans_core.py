@@ -145,3 +145,12 @@ async def _scan_nd_plan(
 def _relative(plan: Awaitable[Any], motors: list[Any]) -> Plan:
     """Positions of ``motors`` relative to where they start, and put them back after."""
     return reset_positions_wrapper(relative_set_wrapper(plan, motors), motors)
+
+
+def _relative_call(
+    absolute: Callable[..., Awaitable[Any]], plan: str, args: dict[str, Any], motors: list[Any]
+) -> Plan:
+    """``absolute(**args)`` named ``plan`` (the rel_ form's parameters), relative to ``motors``."""
+    kw = dict(args)
+    kw["md"] = {"plan_name": plan, **(kw["md"] or {})}
+    return _relative(absolute(**kw), motors)

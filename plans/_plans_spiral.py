@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from plans._plans_core import PATTERNS, PerStep, Plan, _merge, _relative, scan_nd
+from plans._plans_core import PATTERNS, PerStep, Plan, _merge, _relative, _relative_call, scan_nd
 from plans._spirals import _fermat_points, _spiral_points, _square_points
 from plans._trajectory import Trajectory
 from plans._util import _check_detectors, _check_movable, _check_num
@@ -37,28 +37,8 @@ def _round_spiral(
 ) -> Plan:
     dets = _xy_checked(plan, detectors, x_motor, y_motor)
     g = geometry
-    if pattern == "spiral":
-        xs, ys = _spiral_points(
-            g["x_start"],
-            g["y_start"],
-            g["x_range"],
-            g["y_range"],
-            g["dr"],
-            g["nth"],
-            g["dr_y"],
-            g["tilt"],
-        )
-    else:
-        xs, ys = _fermat_points(
-            g["x_start"],
-            g["y_start"],
-            g["x_range"],
-            g["y_range"],
-            g["dr"],
-            g["factor"],
-            g["dr_y"],
-            g["tilt"],
-        )
+    points = _spiral_points if pattern == "spiral" else _fermat_points
+    xs, ys = points(**g)
     pattern_args = {"x_motor": repr(x_motor), "y_motor": repr(y_motor), **g}
     base: dict[str, Any] = {
         "plan_args": {
@@ -131,23 +111,8 @@ def rel_spiral(
     md: Mapping[str, Any] | None = None,
 ) -> Plan:
     """:func:`spiral` centred on the motors' current positions; motors return after."""
-    _md = {"plan_name": "rel_spiral", **(md or {})}
-    inner = spiral(
-        detectors,
-        x_motor,
-        y_motor,
-        0,
-        0,
-        x_range,
-        y_range,
-        dr,
-        nth,
-        dr_y=dr_y,
-        tilt=tilt,
-        per_step=per_step,
-        md=_md,
-    )
-    return _relative(inner, [x_motor, y_motor])
+    args = dict(locals(), x_start=0, y_start=0)  # the parameters
+    return _relative_call(spiral, "rel_spiral", args, [x_motor, y_motor])
 
 
 def spiral_fermat(
@@ -197,23 +162,8 @@ def rel_spiral_fermat(
     md: Mapping[str, Any] | None = None,
 ) -> Plan:
     """:func:`spiral_fermat` centred on the motors' positions; motors return after."""
-    _md = {"plan_name": "rel_spiral_fermat", **(md or {})}
-    inner = spiral_fermat(
-        detectors,
-        x_motor,
-        y_motor,
-        0,
-        0,
-        x_range,
-        y_range,
-        dr,
-        factor,
-        dr_y=dr_y,
-        tilt=tilt,
-        per_step=per_step,
-        md=_md,
-    )
-    return _relative(inner, [x_motor, y_motor])
+    args = dict(locals(), x_start=0, y_start=0)  # the parameters
+    return _relative_call(spiral_fermat, "rel_spiral_fermat", args, [x_motor, y_motor])
 
 
 def spiral_square(
