@@ -16,8 +16,9 @@ Figures
   kind of devices.sim objects (each engine gets its own instances; one no-op document
   subscriber each). bluesky runs at most --anchor-max points per repetition (grid_scan:
   fewer rows of the same 100-wide grid) and its time is scaled linearly to the full
-  size (its per-point cost is constant; ``anchor_n`` in the JSON). acq's grid_scan is
-  also run with one-at-a-time reads (``RE.concurrent_reads = False``) to show what the
+  size (its per-point cost is constant; ``anchor_n`` in the JSON; the same for the
+  message-level grid figures). acq's grid_scan with concurrent reads is also compared,
+  alternating, with one-at-a-time reads (``RE.concurrent_reads = False``): what the
   concurrent reads of trigger_and_read cost when every device answers at once.
 """
 
@@ -126,6 +127,12 @@ async def drive_acq(plan: Any, concurrent: bool) -> None:
         unbind_handler(token)
 
 
+def timed(fn: Any) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
 def sim_devices() -> Any:
     """Two instant motors and two detectors following them (no noise, no waiting)."""
     from devices.sim import SimDetector, SimMotor
@@ -185,10 +192,12 @@ def run_engine_figures(bench: Bench, args: Any) -> None:
         extra={"anchor_n": rows * side},
     )
     bench.compare(
-        f"RE grid_scan {side}x{side}, one-at-a-time reads",
+        f"RE grid_scan {side}x{side}, concurrent vs one-at-a-time reads",
         unit="points/s",
         n=n_grid,
-        acq=lambda: on_acq(acq_grid, concurrent=False),
+        acq=lambda: on_acq(acq_grid),
+        anchor=lambda: on_acq(acq_grid, concurrent=False),
+        anchor_name="acq, one read at a time (RE.concurrent_reads = False)",
     )
     n = args.rel_n
     na = min(n, args.anchor_max)
@@ -247,8 +256,10 @@ def main() -> None:
     side = args.side
     n_grid = side * side
 
-    def grid(mod: Any) -> Any:
-        return mod.grid_scan([d1, d2], m, 0, 1, side, m2, 0, 1, side, snake_axes=True)
+    rows = max(1, min(side, args.anchor_max // side))
+
+    def grid(mod: Any, n_rows: int = side) -> Any:
+        return mod.grid_scan([d1, d2], m, 0, 1, n_rows, m2, 0, 1, side, snake_axes=True)
 
     for concurrent in (False, True):
         bench.compare(
@@ -256,8 +267,9 @@ def main() -> None:
             unit="points/s",
             n=n_grid,
             acq=lambda c=concurrent: asyncio.run(drive_acq(grid(plans), c)),
-            anchor=lambda: drive_bluesky(grid(bp)),
+            anchor=lambda: timed(lambda: drive_bluesky(grid(bp, rows))) * side / rows,
             anchor_name=f"bluesky {bluesky.__version__} generator",
+            extra={"anchor_n": rows * side},
         )
     run_engine_figures(bench, args)
     bench.report(anchors=("bluesky",))

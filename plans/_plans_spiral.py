@@ -18,9 +18,12 @@ def _xy_checked(plan: str, detectors: Sequence[Any], x_motor: Any, y_motor: Any)
     return dets
 
 
-def _xy_dims(x_motor: Any, y_motor: Any) -> list[tuple[Any, str]] | None:
+def _xy_dims(x_motor: Any, y_motor: Any) -> list[list[Any]] | None:
     try:
-        return [(x_motor.hints["fields"], "primary"), (y_motor.hints["fields"], "primary")]
+        return [
+            [list(x_motor.hints["fields"]), "primary"],
+            [list(y_motor.hints["fields"]), "primary"],
+        ]
     except (AttributeError, KeyError, TypeError):
         return None
 
@@ -48,10 +51,10 @@ def _round_spiral(
             **g,
             "per_step": repr(per_step),
         },
-        "extents": (
+        "extents": [
             [g["x_start"] - g["x_range"], g["x_start"] + g["x_range"]],
             [g["y_start"] - g["y_range"], g["y_start"] + g["y_range"]],
-        ),
+        ],
         "plan_name": plan,
         "plan_pattern": pattern,
         "plan_pattern_module": PATTERNS,
@@ -203,11 +206,11 @@ def spiral_square(
         },
         "plan_name": "spiral_square",
         "plan_pattern": "spiral_square",
-        "shape": (y_num, x_num),
-        "extents": (
-            (y_center - y_range / 2, y_center + y_range / 2),
-            (x_center - x_range / 2, x_center + x_range / 2),
-        ),
+        "shape": [y_num, x_num],
+        "extents": [
+            [y_center - y_range / 2, y_center + y_range / 2],
+            [x_center - x_range / 2, x_center + x_range / 2],
+        ],
         "hints": {},
     }
     _md = _merge(base, md)
