@@ -187,6 +187,7 @@ async def prepare(
     obj: Any, *args: Any, group: Hashable | None = None, wait: bool = False, **kwargs: Any
 ) -> Any:
     """Prepare ``obj`` (e.g. a flyer's trajectory); returns its status."""
+    group = group if group is not None or not wait else _group("prepare")
     ret = await send(Msg("prepare", obj, *args, group=group, **kwargs))
     if wait:
         await _wait(group=group)
@@ -195,6 +196,7 @@ async def prepare(
 
 async def kickoff(obj: Any, *, group: Hashable | None = None, wait: bool = False, **kw: Any) -> Any:
     """Start a flyer; returns its status."""
+    group = group if group is not None or not wait else _group("kickoff")
     ret = await send(Msg("kickoff", obj, group=group, **kw))
     if wait:
         await _wait(group=group)
@@ -205,6 +207,7 @@ async def complete(
     obj: Any, *, group: Hashable | None = None, wait: bool = False, **kw: Any
 ) -> Any:
     """Tell a flyer to finish; returns its status."""
+    group = group if group is not None or not wait else _group("complete")
     ret = await send(Msg("complete", obj, group=group, **kw))
     if wait:
         await _wait(group=group)

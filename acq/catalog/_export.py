@@ -1,8 +1,4 @@
-"""Export a run's documents through a writer.
-
-This is the seam to :mod:`acq.writers`: until it is available the catalog carries
-two minimal writers (JSON lines and msgpack frames of ``[name, doc]``).
-"""
+"""Export a run's documents through one of the writers of :mod:`acq.writers`."""
 
 from __future__ import annotations
 
@@ -11,40 +7,37 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from acq._exceptions import CatalogError
-from acq.documents import encode_json_line, encode_msgpack_frame
+from acq.writers import (
+    export_csv,
+    export_jsonl,
+    export_msgpack,
+    export_nexus,
+    export_spec,
+    export_tiff,
+)
 
 if TYPE_CHECKING:
     from acq.catalog._run import Run
 
-_Docs = Iterable[tuple[str, dict[str, Any]]]
+_Exporter = Callable[..., dict[str, list[str]]]
 
-
-def _jsonl(docs: _Docs, path: Path) -> None:
-    with path.open("wb") as f:
-        for name, doc in docs:
-            f.write(encode_json_line(name, doc))
-
-
-def _msgpack(docs: _Docs, path: Path) -> None:
-    with path.open("wb") as f:
-        for name, doc in docs:
-            f.write(encode_msgpack_frame(name, doc))
-
-
-_WRITERS: dict[str, tuple[str, Callable[[_Docs, Path], None]]] = {
-    "jsonl": (".jsonl", _jsonl),
-    "msgpack": (".msgpack", _msgpack),
+_WRITERS: dict[str, _Exporter] = {
+    "jsonl": export_jsonl,
+    "msgpack": export_msgpack,
+    "csv": export_csv,
+    "nexus": export_nexus,
+    "spec": export_spec,
+    "tiff": export_tiff,
 }
 
 
-def _export(run: Run, format: str, destination: Path) -> list[Path]:
-    if format not in _WRITERS:
+def _export(run: Run, format: str, destination: Path, **options: Any) -> list[Path]:
+    writer = _WRITERS.get(format)
+    if writer is None:
         raise CatalogError(
             f"cannot export run {run.uid} as {format!r}: known formats are {sorted(_WRITERS)}"
         )
-    suffix, write = _WRITERS[format]
-    if destination.suffix != suffix:
-        destination.mkdir(parents=True, exist_ok=True)
-        destination = destination / f"{run.uid}{suffix}"
-    write(run.documents(), destination)
-    return [destination]
+    destination.mkdir(parents=True, exist_ok=True)
+    docs: Iterable[tuple[str, dict[str, Any]]] = run.documents()
+    artifacts = writer(docs, destination, **options)
+    return [Path(p) for paths in artifacts.values() for p in paths]

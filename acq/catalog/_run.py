@@ -249,14 +249,15 @@ class Run:
             for cb in callbacks:
                 cb(name, doc)
 
-    def export(self, format: str, destination: str | Path) -> list[Path]:
-        """Write the run's documents through a writer (``"jsonl"``, ``"msgpack"``...).
+    def export(self, format: str, destination: str | Path, **options: Any) -> list[Path]:
+        """Write the run through a writer of :mod:`acq.writers` into a directory.
 
-        Returns the files written.
+        ``format``: ``"jsonl"``, ``"msgpack"``, ``"csv"``, ``"nexus"``, ``"spec"`` or
+        ``"tiff"``; ``options`` go to the writer. Returns the files written.
         """
         from acq.catalog._export import _export
 
-        return _export(self, format, Path(destination))
+        return _export(self, format, Path(destination), **options)
 
     def close(self) -> None:
         """Close the files opened for external data."""

@@ -38,8 +38,8 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     show.add_argument("run", help="-1 (newest), a scan id, or a uid (prefix)")
     export = sub.add_parser("export", help="write a run's documents through a writer")
     export.add_argument("run", help="-1 (newest), a scan id, or a uid (prefix)")
-    export.add_argument("format", help="writer format, e.g. jsonl or msgpack")
-    export.add_argument("destination", help="directory (or file) to write")
+    export.add_argument("format", help="jsonl, msgpack, csv, nexus, spec or tiff")
+    export.add_argument("destination", help="directory to write into")
     ingest = sub.add_parser("ingest", help="ingest saved JSONL/msgpack document files")
     ingest.add_argument("paths", nargs="+", help="files or directories")
 

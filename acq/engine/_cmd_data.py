@@ -9,7 +9,7 @@ from typing import Any
 import acq
 from acq.engine._core import _EngineCore, _plan_error
 from acq.engine._devices import _maybe_await, _name, _require
-from acq.engine._run import _Bundle, _Descriptor, _Run, _uid
+from acq.engine._run import _Bundle, _Descriptor, _json_shaped, _Run, _uid
 from acq.messages import Msg
 
 __all__: list[str] = []
@@ -40,6 +40,7 @@ class _DataCommands(_EngineCore):
             start["plan_args"] = self._plan_args
         versions = start.get("versions")
         start["versions"] = {"acq": acq.__version__, **(versions or {})}
+        start = _json_shaped(start)
         start["uid"] = _uid()
         start["time"] = time.time()
         start["scan_id"] = self._md.next_scan_id()
@@ -226,25 +227,41 @@ class _DataCommands(_EngineCore):
         return out
 
     async def _collect_assets(
-        self, run: _Run, desc: _Descriptor, obj: Any, index: int | None = None
+        self, run: _Run, desc: _Descriptor, obj: Any, advance: bool = False
     ) -> None:
-        if index is None and hasattr(obj, "get_index"):
-            index = await _maybe_await(obj.get_index())
+        """Emit ``obj``'s asset documents up to its ``get_index()``.
+
+        Stream datums whose ``seq_nums`` are left ``{start: 0, stop: 0}`` (as
+        bluesky asks of devices) are numbered from the stream's next event; with
+        ``advance`` (a collect that makes no events) the stream's count moves on.
+        """
+        index = await _maybe_await(obj.get_index()) if hasattr(obj, "get_index") else None
         it = obj.collect_asset_docs() if index is None else obj.collect_asset_docs(index)
+        first, rows = desc.seq + 1, 0
         if hasattr(it, "__aiter__"):
             async for name, doc in it:
-                self._emit_asset(run, desc, name, doc)
+                rows = max(rows, self._emit_asset(run, desc, name, doc, first))
         else:
             for name, doc in it:
-                self._emit_asset(run, desc, name, doc)
+                rows = max(rows, self._emit_asset(run, desc, name, doc, first))
+        if advance:
+            desc.seq += rows
 
-    def _emit_asset(self, run: _Run, desc: _Descriptor, name: str, doc: dict[str, Any]) -> None:
+    def _emit_asset(
+        self, run: _Run, desc: _Descriptor, name: str, doc: dict[str, Any], first: int
+    ) -> int:
         doc = dict(doc)
+        rows = 0
         if name in ("resource", "stream_resource"):
             doc["run_start"] = run.uid
         elif name == "stream_datum":
             doc["descriptor"] = desc.uid
+            rows = int(doc["indices"]["stop"]) - int(doc["indices"]["start"])
+            seq = doc.get("seq_nums")
+            if not seq or (seq.get("start") == 0 and seq.get("stop") == 0):
+                doc["seq_nums"] = {"start": first, "stop": first + rows}
         self._subs.emit(name, doc)
+        return rows
 
     # ---------------------------------------------------------------- monitors
     async def _cmd_monitor(self, msg: Msg) -> None:
@@ -305,11 +322,12 @@ class _DataCommands(_EngineCore):
             desc = run.by_name.get(stream) or await self._descriptor_for(
                 run, msg, stream, [obj], collect=True
             )
-            if hasattr(obj, "collect_asset_docs"):
-                await self._collect_assets(run, desc, obj)
-            rows: list[tuple[dict[str, Any], dict[str, Any], float]] = []
             collect_pages = getattr(obj, "collect_pages", None)
             collect = getattr(obj, "collect", None)
+            if hasattr(obj, "collect_asset_docs"):
+                events = callable(collect_pages) or callable(collect)
+                await self._collect_assets(run, desc, obj, advance=not events)
+            rows: list[tuple[dict[str, Any], dict[str, Any], float]] = []
             if callable(collect_pages):
                 async for page in _aiter(collect_pages()):
                     rows.extend(_page_rows(page))

@@ -80,6 +80,12 @@ class CaSignalBackend(SignalBackend[T], Generic[T]):
     ``timeout`` bounds gets and puts without completion; ``put_timeout`` bounds
     a put with completion (``wait=True``), which lasts as long as the IOC's
     processing (a motor move). ``None`` means no bound for puts with completion.
+
+    ``monitor_reads=True`` keeps a monitor open and answers ``get_reading`` /
+    ``get_value`` from its latest update (no network round trip), like
+    pyepics' auto-monitor. Use it for values that are read often and change on
+    their own (beam current, temperatures), not for a detector read right after
+    its trigger: the monitor may not have delivered the new value yet.
     """
 
     def __init__(
@@ -90,8 +96,10 @@ class CaSignalBackend(SignalBackend[T], Generic[T]):
         *,
         timeout: float = 10.0,
         put_timeout: float | None = None,
+        monitor_reads: bool = False,
     ) -> None:
         self.datatype = datatype
+        self.monitor_reads = monitor_reads
         self.read_pv = read_pv.removeprefix("ca://")
         self.write_pv = (write_pv or read_pv).removeprefix("ca://")
         self.timeout = timeout
@@ -104,6 +112,9 @@ class CaSignalBackend(SignalBackend[T], Generic[T]):
         self._on_connection: list[Callable[[bool], None]] = []
         self._stats = {"updates": 0, "max_backlog": 0, "disconnects": 0, "reconnects": 0}
         self._monitor_connected = False
+        self._sub_loop: asyncio.AbstractEventLoop | None = None
+        self._last: Reading[T] | None = None
+        self._first = asyncio.Event()
         self.trigger_value: Any = 1  # what put(None) writes (trigger-only signals)
 
     # ------------------------------------------------------------------ connect
@@ -189,6 +200,8 @@ class CaSignalBackend(SignalBackend[T], Generic[T]):
 
     # ------------------------------------------------------------------ get/put
     async def get_value(self) -> T:
+        if self.monitor_reads and (cached := await self._monitored()) is not None:
+            return cached["value"]
         conv = self._converter()
         raw = await self._call(
             self.read_pv,
@@ -198,6 +211,8 @@ class CaSignalBackend(SignalBackend[T], Generic[T]):
         return conv.value(raw)  # type: ignore[no-any-return]
 
     async def get_reading(self) -> Reading[T]:
+        if self.monitor_reads and (cached := await self._monitored()) is not None:
+            return cached
         conv = self._converter()
         raw = await self._call(
             self.read_pv,
@@ -215,6 +230,27 @@ class CaSignalBackend(SignalBackend[T], Generic[T]):
             "timestamp": raw.timestamp,
             "alarm_severity": raw.severity,
         }
+
+    def get_reading_nowait(self) -> Reading[T] | None:
+        """The monitor's latest reading if ``monitor_reads`` has one on this loop, else
+        None (then ``get_reading`` starts the monitor or asks the IOC)."""
+        if self.monitor_reads and self._sub_loop is asyncio.get_running_loop():
+            return self._last
+        return None
+
+    async def _monitored(self) -> Reading[T] | None:
+        """The monitor's latest reading (starting the monitor); None: ask the IOC."""
+        if self._sub is None:
+            self._start_monitor()
+        elif self._sub_loop is not asyncio.get_running_loop():
+            return None  # the monitor lives on another event loop
+        if self._last is None and self._monitor_connected:
+            try:
+                async with asyncio.timeout(self.timeout):
+                    await self._first.wait()
+            except TimeoutError:
+                return None
+        return self._last
 
     async def get_setpoint(self) -> T:
         conv = self._converter()
@@ -254,14 +290,24 @@ class CaSignalBackend(SignalBackend[T], Generic[T]):
 
     # ------------------------------------------------------------------ monitor
     def set_callback(self, callback: Callable[[Reading[T]], None] | None) -> None:
-        if self._sub is not None:
-            self._sub.close()
-            self._sub = None
         self._callback = callback
         if callback is None:
+            if not self.monitor_reads:
+                self._close_monitor()
             return
+        if self._sub is not None and self._sub_loop is asyncio.get_running_loop():
+            if self._last is not None:
+                callback(self._last)  # the current reading; the monitor brings the rest
+            return
+        self._close_monitor()
+        self._start_monitor()
+
+    def _start_monitor(self) -> None:
         conv = self._converter()
         self._monitor_connected = True
+        self._last = None
+        self._first = asyncio.Event()
+        self._sub_loop = asyncio.get_running_loop()
         self._sub = aioca.camonitor(
             self.read_pv,
             self._on_update,
@@ -272,9 +318,16 @@ class CaSignalBackend(SignalBackend[T], Generic[T]):
             notify_disconnect=True,
         )
 
+    def _close_monitor(self) -> None:
+        if self._sub is not None:
+            self._sub.close()
+            self._sub = None
+            self._last = None
+
     def _on_update(self, raw: Any) -> None:
         if isinstance(raw, aioca.CANothing):
             self._monitor_connected = False
+            self._last = None
             self._stats["disconnects"] += 1
             for cb in list(self._on_connection):
                 cb(False)
@@ -291,12 +344,16 @@ class CaSignalBackend(SignalBackend[T], Generic[T]):
             backlog = len(sub.pending_values)
             if backlog > stats["max_backlog"]:
                 stats["max_backlog"] = backlog
-        if self._callback is not None and self._conv is not None:
-            reading: Reading[T] = {
-                "value": self._conv.value(raw),
-                "timestamp": raw.timestamp,
-                "alarm_severity": raw.severity,
-            }
+        if self._conv is None:
+            return
+        reading: Reading[T] = {
+            "value": self._conv.value(raw),
+            "timestamp": raw.timestamp,
+            "alarm_severity": raw.severity,
+        }
+        self._last = reading
+        self._first.set()
+        if self._callback is not None:
             self._callback(reading)
 
     def add_connection_callback(self, callback: Callable[[bool], None]) -> Callable[[], None]:

@@ -25,7 +25,8 @@ class EpicsSignal(SignalRW[T]):
     ``datatype`` is checked against the PV on connect (``None``: what the PV
     serves). ``timeout`` bounds each ``set`` (``None`` for no bound, e.g. a
     motor move); ``put_timeout`` bounds the IOC's completion of a put at the
-    backend (``None``: unbounded).
+    backend (``None``: unbounded). ``monitor=True`` answers reads from a
+    monitor kept open (see ``CaSignalBackend``'s ``monitor_reads``).
     """
 
     def __init__(
@@ -37,15 +38,19 @@ class EpicsSignal(SignalRW[T]):
         name: str = "",
         timeout: float | None = DEFAULT_TIMEOUT,
         put_timeout: float | None = None,
+        monitor: bool = False,
     ) -> None:
         backend: CaSignalBackend[T] = CaSignalBackend(
-            datatype, read_pv, write_pv, put_timeout=put_timeout
+            datatype, read_pv, write_pv, put_timeout=put_timeout, monitor_reads=monitor
         )
         super().__init__(backend, timeout=timeout, name=name)
 
 
 class EpicsSignalRO(SignalR[T]):
-    """A read-only signal of ``read_pv`` (``set`` raises ``ReadOnlyError``)."""
+    """A read-only signal of ``read_pv`` (``set`` raises ``ReadOnlyError``).
+
+    ``monitor=True`` answers reads from a monitor kept open (no round trip).
+    """
 
     def __init__(
         self,
@@ -54,8 +59,10 @@ class EpicsSignalRO(SignalR[T]):
         datatype: type[T] | None = None,
         name: str = "",
         timeout: float | None = DEFAULT_TIMEOUT,
+        monitor: bool = False,
     ) -> None:
-        super().__init__(CaSignalBackend(datatype, read_pv), timeout=timeout, name=name)
+        backend = CaSignalBackend(datatype, read_pv, monitor_reads=monitor)
+        super().__init__(backend, timeout=timeout, name=name)
 
 
 class EpicsSignalWithRBV(EpicsSignal[T]):

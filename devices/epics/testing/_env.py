@@ -57,6 +57,8 @@ def ca_client_environment() -> dict[str, str]:
                 if port not in _pool:
                     _pool.append(port)
             _repeater_port = free_port()
+            while _repeater_port in _pool:
+                _repeater_port = free_port()
             os.environ.update(
                 {
                     "EPICS_CA_ADDR_LIST": " ".join(f"127.0.0.1:{p}" for p in _pool),

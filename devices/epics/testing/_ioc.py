@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 import threading
@@ -32,10 +33,13 @@ class _Output:
 
     def _pump(self, proc: subprocess.Popen[str]) -> None:
         assert proc.stdout is not None
-        for line in proc.stdout:
-            with self._cond:
-                self.lines.append(line.rstrip("\n"))
-                self._cond.notify_all()
+        try:
+            for line in proc.stdout:
+                with self._cond:
+                    self.lines.append(line.rstrip("\n"))
+                    self._cond.notify_all()
+        except (OSError, ValueError):  # the pipe was closed under us
+            pass
         with self._cond:
             self.lines.append("<process output closed>")
             self._cond.notify_all()
@@ -51,6 +55,9 @@ class _Output:
                     return False
                 self._cond.wait(left)
         return True
+
+    def join(self, timeout: float) -> None:
+        self._thread.join(timeout)
 
     def tail(self, n: int = 20) -> str:
         with self._cond:
@@ -139,6 +146,8 @@ class _ServerProcess:
             self.port = None
 
     def _close_pipes(self) -> None:
+        if self._out is not None:
+            self._out.join(2.0)  # the process has exited: its output ends soon
         if self._proc is not None:
             for pipe in (self._proc.stdin, self._proc.stdout):
                 if pipe is not None:
@@ -217,6 +226,15 @@ class MotorSimServer(_ServerProcess):
         self.motors = list(motors)
         self.start_timeout = start_timeout
         self._what = f"motor simulation server ({prefix}{{{','.join(self.motors)}}})"
+
+    def start(self) -> Self:
+        """Start the server (it needs caproto: the ``test`` extra, or ``pip install caproto``)."""
+        if importlib.util.find_spec("caproto") is None:
+            raise RuntimeError(
+                "the simulated motors are a caproto server, and caproto is not installed; "
+                "pip install caproto (it comes with acq's 'test' extra)"
+            )
+        return super().start()
 
     def _command(self) -> list[str]:
         return [

@@ -182,3 +182,25 @@ async def test_a_new_event_loop_works(pv: str) -> None:
 
     assert await asyncio.to_thread(in_another_loop) == 1.5
     assert await b.get_value() == 1.5
+
+
+async def test_monitor_reads_answer_from_the_monitor(pv: str) -> None:
+    b = await connected(float, pv + "ticker", monitor_reads=True)
+    first = await b.get_reading()
+    assert b.statistics()["updates"] == 1  # the read started the monitor
+    got: list[float] = []
+    b.set_callback(lambda r: got.append(r["value"]))
+    assert got == [first["value"]]  # a new callback gets the current reading at once
+    value = await b.get_value()
+    assert value >= first["value"]
+    while len(got) < 3:
+        await asyncio.sleep(0.05)
+    assert await b.get_value() == got[-1]
+    b.set_callback(None)
+    assert b.statistics()["updates"] >= 3  # the monitor stays open for reads
+
+    def in_another_loop() -> float:
+        return asyncio.run(b.get_value())  # the monitor's loop is not this one: ask the IOC
+
+    assert await asyncio.to_thread(in_another_loop) >= got[-1]
+    b._close_monitor()
