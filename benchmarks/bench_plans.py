@@ -10,13 +10,24 @@ Figures
   acq.messages.bind_handler; bluesky: a loop calling ``gen.send``). Reads are
   sequential in both (``concurrent_reads = False``); a second figure shows acq with
   its default concurrent reads (one task per read, as under the RunEngine).
-RunEngine-level figures come with the engine (benchmarks/bench_engine.py).
+- RunEngine level (issue 5's figure): grid_scan 100x100 and rel_scan of 10,000 points
+  with instant ``devices.sim.SimMotor``s and two ``SimDetector``s, acq's plans on
+  ``acq.RunEngine`` vs bluesky's plans on bluesky's RunEngine, both running the same
+  kind of devices.sim objects (each engine gets its own instances; one no-op document
+  subscriber each). bluesky runs at most --anchor-max points per repetition (grid_scan:
+  fewer rows of the same 100-wide grid) and its time is scaled linearly to the full
+  size (its per-point cost is constant; ``anchor_n`` in the JSON; the same for the
+  message-level grid figures). acq's grid_scan with concurrent reads is also compared,
+  alternating, with one-at-a-time reads (``RE.concurrent_reads = False``): what the
+  concurrent reads of trigger_and_read cost when every device answers at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -116,11 +127,105 @@ async def drive_acq(plan: Any, concurrent: bool) -> None:
         unbind_handler(token)
 
 
+def timed(fn: Any) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def sim_devices() -> Any:
+    """Two instant motors and two detectors following them (no noise, no waiting)."""
+    from devices.sim import SimDetector, SimMotor
+
+    m1, m2 = SimMotor("m1", instant=True), SimMotor("m2", instant=True)
+    d1 = SimDetector("d1", motors=[m1, m2], noise=False)
+    d2 = SimDetector("d2", motors=[m1], noise=False)
+    return m1, m2, d1, d2
+
+
+def run_engine_figures(bench: Bench, args: Any) -> None:
+    """acq plans on acq.RunEngine vs bluesky plans on bluesky's RunEngine."""
+    from bluesky import RunEngine as BlueskyRunEngine
+
+    import acq
+
+    loop = asyncio.new_event_loop()
+    RE = acq.RunEngine(md_path="")
+    RE.subscribe(lambda name, doc: None)
+    BRE = BlueskyRunEngine({}, call_returns_result=True)
+    BRE.subscribe(lambda name, doc: None)
+    am1, am2, ad1, ad2 = sim_devices()
+    bm1, bm2, bd1, bd2 = sim_devices()
+    anchor = f"bluesky {bluesky.__version__} RunEngine"
+
+    def on_acq(make: Any, concurrent: bool = True) -> float:
+        async def go() -> float:
+            RE.concurrent_reads = concurrent  # read by plans' trigger_and_read
+            t0 = time.perf_counter()
+            await RE(make())
+            return time.perf_counter() - t0
+
+        return loop.run_until_complete(go())
+
+    def on_bluesky(make: Any, scale: float) -> float:
+        t0 = time.perf_counter()
+        BRE(make())
+        return (time.perf_counter() - t0) * scale
+
+    side = args.side
+    n_grid = side * side
+    rows = max(1, min(side, args.anchor_max // side))
+
+    def grid(mod: Any, m1: Any, m2: Any, dets: list[Any], n_rows: int) -> Any:
+        return lambda: mod.grid_scan(dets, m1, 0, 1, n_rows, m2, 0, 1, side, snake_axes=True)
+
+    acq_grid = grid(plans, am1, am2, [ad1, ad2], side)
+    bench.compare(
+        f"RE grid_scan {side}x{side}, 2 sim dets",
+        unit="points/s",
+        n=n_grid,
+        acq=lambda: on_acq(acq_grid),
+        anchor=lambda: on_bluesky(grid(bp, bm1, bm2, [bd1, bd2], rows), side / rows),
+        anchor_name=anchor,
+        goal=">= 20x",
+        goal_ratio=20.0,
+        extra={"anchor_n": rows * side},
+    )
+    bench.compare(
+        f"RE grid_scan {side}x{side}, concurrent vs one-at-a-time reads",
+        unit="points/s",
+        n=n_grid,
+        acq=lambda: on_acq(acq_grid),
+        anchor=lambda: on_acq(acq_grid, concurrent=False),
+        anchor_name="acq, one read at a time (RE.concurrent_reads = False)",
+    )
+    n = args.rel_n
+    na = min(n, args.anchor_max)
+    bench.compare(
+        f"RE rel_scan {n:,} pts, 2 sim dets",
+        unit="points/s",
+        n=n,
+        acq=lambda: on_acq(lambda: plans.rel_scan([ad1, ad2], am1, -1, 1, n)),
+        anchor=lambda: on_bluesky(lambda: bp.rel_scan([bd1, bd2], bm1, -1, 1, na), n / na),
+        anchor_name=anchor,
+        goal=">= 20x",
+        goal_ratio=20.0,
+        extra={"anchor_n": na},
+    )
+    loop.close()
+
+
 def main() -> None:
     bench = Bench("plans", description=__doc__)
     args = bench.parse_args(
-        defaults={"n": 1_000_000, "n_msgs": 10_000, "side": 100},
-        quick={"n": 20_000, "n_msgs": 500, "side": 10},
+        defaults={
+            "n": 1_000_000,
+            "n_msgs": 10_000,
+            "side": 100,
+            "rel_n": 10_000,
+            "anchor_max": 1_000,
+        },
+        quick={"n": 20_000, "n_msgs": 500, "side": 10, "rel_n": 100, "anchor_max": 50},
     )
     m, m2 = Motor("m"), Motor("m2")
     d1, d2 = Det("d1"), Det("d2")
@@ -151,8 +256,10 @@ def main() -> None:
     side = args.side
     n_grid = side * side
 
-    def grid(mod: Any) -> Any:
-        return mod.grid_scan([d1, d2], m, 0, 1, side, m2, 0, 1, side, snake_axes=True)
+    rows = max(1, min(side, args.anchor_max // side))
+
+    def grid(mod: Any, n_rows: int = side) -> Any:
+        return mod.grid_scan([d1, d2], m, 0, 1, n_rows, m2, 0, 1, side, snake_axes=True)
 
     for concurrent in (False, True):
         bench.compare(
@@ -160,10 +267,14 @@ def main() -> None:
             unit="points/s",
             n=n_grid,
             acq=lambda c=concurrent: asyncio.run(drive_acq(grid(plans), c)),
-            anchor=lambda: drive_bluesky(grid(bp)),
+            anchor=lambda: timed(lambda: drive_bluesky(grid(bp, rows))) * side / rows,
             anchor_name=f"bluesky {bluesky.__version__} generator",
+            extra={"anchor_n": rows * side},
         )
+    run_engine_figures(bench, args)
     bench.report(anchors=("bluesky",))
+    sys.stdout.flush()
+    os._exit(0)  # bluesky's RunEngine keeps a loop thread alive
 
 
 if __name__ == "__main__":

@@ -45,18 +45,25 @@ def _outer(wrapper: str) -> MessageHandler:
     return outer
 
 
-class _MutatingHandler:
-    """Applies ``fn`` to each message; ``None`` drops the message (the plan gets None)."""
+class _Forwarding:
+    """A handler in front of ``outer``, applying ``fn``; forwards ``concurrent_reads``."""
 
     __slots__ = ("fn", "outer")
 
-    def __init__(self, outer: MessageHandler, fn: Callable[[Msg], Msg | None]) -> None:
+    def __init__(self, outer: MessageHandler, fn: Any) -> None:
         self.outer = outer
         self.fn = fn
 
     @property
     def concurrent_reads(self) -> bool:
         return bool(getattr(self.outer, "concurrent_reads", True))
+
+
+class _MutatingHandler(_Forwarding):
+    """Applies ``fn`` to each message; ``None`` drops the message (the plan gets None)."""
+
+    __slots__ = ()
+    fn: Callable[[Msg], Msg | None]
 
     async def process(self, msg: Msg) -> Any:
         new = self.fn(msg)
@@ -65,7 +72,7 @@ class _MutatingHandler:
         return await self.outer.process(new)
 
 
-class _InterceptingHandler:
+class _InterceptingHandler(_Forwarding):
     """Runs an async interceptor per message with the OUTER handler bound.
 
     While the interceptor runs, stubs it awaits (``await mv(...)``) reach the outer
@@ -73,15 +80,8 @@ class _InterceptingHandler:
     forwarding the original message, or answer it without forwarding.
     """
 
-    __slots__ = ("fn", "outer")
-
-    def __init__(self, outer: MessageHandler, fn: Interceptor) -> None:
-        self.outer = outer
-        self.fn = fn
-
-    @property
-    def concurrent_reads(self) -> bool:
-        return bool(getattr(self.outer, "concurrent_reads", True))
+    __slots__ = ()
+    fn: Interceptor
 
     async def process(self, msg: Msg) -> Any:
         token = bind_handler(self.outer)

@@ -50,7 +50,7 @@ def count(
         "hints": {},
     }
     _md = _merge(base, md)
-    _md["hints"].setdefault("dimensions", [(("time",), "primary")])
+    _md["hints"].setdefault("dimensions", [[["time"], "primary"]])
     shot = per_shot or one_shot
 
     async def inner() -> None:
@@ -100,7 +100,7 @@ def scan(
         "plan_pattern": "inner_product",
         "plan_pattern_module": PATTERNS,
         "plan_pattern_args": {"num": raw_num, "args": md_args},
-        "motors": tuple(m.name for m in motors),
+        "motors": [m.name for m in motors],
     }
     _md.update(user)
     _md["hints"] = {**_x_fields_hints(motors), **(user.get("hints") or {})}

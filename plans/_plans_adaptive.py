@@ -9,7 +9,7 @@ import numpy as np
 
 from acq._exceptions import PlanError
 from acq.messages import Msg, send
-from plans._plans_core import Plan, _dimensions, _merge, _relative
+from plans._plans_core import Plan, _dimensions, _merge, _relative_call
 from plans._stubs_steps import _read_all, mv, trigger_and_read
 from plans._util import _check_detectors, _check_movable, _check_num, _group, _separate_devices
 from plans._wrappers_run import run_wrapper, stage_wrapper
@@ -149,21 +149,7 @@ def rel_adaptive_scan(
     md: Mapping[str, Any] | None = None,
 ) -> Plan:
     """:func:`adaptive_scan` relative to the motor's position; the motor returns after."""
-    _md = {"plan_name": "rel_adaptive_scan", **(md or {})}
-    inner = adaptive_scan(
-        detectors,
-        target_field,
-        motor,
-        start,
-        stop,
-        min_step,
-        max_step,
-        target_delta,
-        backstep,
-        threshold,
-        md=_md,
-    )
-    return _relative(inner, [motor])
+    return _relative_call(adaptive_scan, "rel_adaptive_scan", locals(), [motor])
 
 
 async def _tune_core(

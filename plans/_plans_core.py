@@ -26,20 +26,20 @@ def _merge(base: dict[str, Any], md: Mapping[str, Any] | None) -> dict[str, Any]
     return base
 
 
-def _dimensions(motors: Sequence[Any]) -> list[tuple[list[str], str]] | None:
-    """One ``(fields, "primary")`` per motor, or None if a motor has no hinted fields."""
+def _dimensions(motors: Sequence[Any]) -> list[list[Any]] | None:
+    """One ``[fields, "primary"]`` per motor, or None if a motor has no hinted fields."""
     dims = []
     for m in motors:
         hints = getattr(m, "hints", None)
         if not isinstance(hints, dict) or "fields" not in hints:
             return None
-        dims.append((hints["fields"], "primary"))
+        dims.append([list(hints["fields"]), "primary"])
     return dims
 
 
 def _x_fields_hints(motors: Sequence[Any]) -> dict[str, Any]:
     fields = [f for m in motors for f in _hinted_fields(m)]
-    return {"dimensions": [(fields, "primary")]} if fields else {}
+    return {"dimensions": [[fields, "primary"]]} if fields else {}
 
 
 def _param_names(func: Callable[..., Any]) -> list[str] | None:
@@ -145,3 +145,12 @@ async def _scan_nd_plan(
 def _relative(plan: Awaitable[Any], motors: list[Any]) -> Plan:
     """Positions of ``motors`` relative to where they start, and put them back after."""
     return reset_positions_wrapper(relative_set_wrapper(plan, motors), motors)
+
+
+def _relative_call(
+    absolute: Callable[..., Awaitable[Any]], plan: str, args: dict[str, Any], motors: list[Any]
+) -> Plan:
+    """``absolute(**args)`` named ``plan`` (the rel_ form's parameters), relative to ``motors``."""
+    kw = dict(args)
+    kw["md"] = {"plan_name": plan, **(kw["md"] or {})}
+    return _relative(absolute(**kw), motors)

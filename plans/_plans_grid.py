@@ -93,9 +93,9 @@ def grid_scan(
     for k, (m, start, stop, num, snake) in enumerate(chunks):
         md_args.extend([repr(m), start, stop, num] + ([snake] if k > 0 else []))
     base = {
-        "shape": tuple(c[3] for c in chunks),
-        "extents": tuple([c[1], c[2]] for c in chunks),
-        "snaking": tuple(c[4] for c in chunks),
+        "shape": [c[3] for c in chunks],
+        "extents": [[c[1], c[2]] for c in chunks],
+        "snaking": [c[4] for c in chunks],
         "plan_args": {
             "detectors": [repr(d) for d in dets],
             "args": md_args,
@@ -105,7 +105,7 @@ def grid_scan(
         "plan_pattern": "outer_product",
         "plan_pattern_args": {"args": md_args},
         "plan_pattern_module": PATTERNS,
-        "motors": tuple(m.name for m in motors),
+        "motors": [m.name for m in motors],
         "hints": {},
     }
     _md = _merge(base, md)
@@ -161,8 +161,8 @@ def list_grid_scan(
     snaking = _list_snaking("list_grid_scan", motors, snake_axes)
     md_args = [x for m, pos in groups for x in (repr(m), pos)]
     base = {
-        "shape": tuple(len(pos) for _, pos in groups),
-        "extents": tuple([min(pos), max(pos)] for _, pos in groups),
+        "shape": [len(pos) for _, pos in groups],
+        "extents": [[min(pos), max(pos)] for _, pos in groups],
         "snake_axes": repr(snake_axes),
         "plan_args": {
             "detectors": [repr(d) for d in dets],
@@ -173,7 +173,7 @@ def list_grid_scan(
         "plan_pattern": "outer_list_product",
         "plan_pattern_args": {"args": md_args, "snake_axes": repr(snake_axes)},
         "plan_pattern_module": PATTERNS,
-        "motors": tuple(m.name for m in motors),
+        "motors": [m.name for m in motors],
         "hints": {},
     }
     _md = _merge(base, md)

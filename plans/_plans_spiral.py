@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from plans._plans_core import PATTERNS, PerStep, Plan, _merge, _relative, scan_nd
+from plans._plans_core import PATTERNS, PerStep, Plan, _merge, _relative, _relative_call, scan_nd
 from plans._spirals import _fermat_points, _spiral_points, _square_points
 from plans._trajectory import Trajectory
 from plans._util import _check_detectors, _check_movable, _check_num
@@ -18,9 +18,12 @@ def _xy_checked(plan: str, detectors: Sequence[Any], x_motor: Any, y_motor: Any)
     return dets
 
 
-def _xy_dims(x_motor: Any, y_motor: Any) -> list[tuple[Any, str]] | None:
+def _xy_dims(x_motor: Any, y_motor: Any) -> list[list[Any]] | None:
     try:
-        return [(x_motor.hints["fields"], "primary"), (y_motor.hints["fields"], "primary")]
+        return [
+            [list(x_motor.hints["fields"]), "primary"],
+            [list(y_motor.hints["fields"]), "primary"],
+        ]
     except (AttributeError, KeyError, TypeError):
         return None
 
@@ -37,28 +40,8 @@ def _round_spiral(
 ) -> Plan:
     dets = _xy_checked(plan, detectors, x_motor, y_motor)
     g = geometry
-    if pattern == "spiral":
-        xs, ys = _spiral_points(
-            g["x_start"],
-            g["y_start"],
-            g["x_range"],
-            g["y_range"],
-            g["dr"],
-            g["nth"],
-            g["dr_y"],
-            g["tilt"],
-        )
-    else:
-        xs, ys = _fermat_points(
-            g["x_start"],
-            g["y_start"],
-            g["x_range"],
-            g["y_range"],
-            g["dr"],
-            g["factor"],
-            g["dr_y"],
-            g["tilt"],
-        )
+    points = _spiral_points if pattern == "spiral" else _fermat_points
+    xs, ys = points(**g)
     pattern_args = {"x_motor": repr(x_motor), "y_motor": repr(y_motor), **g}
     base: dict[str, Any] = {
         "plan_args": {
@@ -68,10 +51,10 @@ def _round_spiral(
             **g,
             "per_step": repr(per_step),
         },
-        "extents": (
+        "extents": [
             [g["x_start"] - g["x_range"], g["x_start"] + g["x_range"]],
             [g["y_start"] - g["y_range"], g["y_start"] + g["y_range"]],
-        ),
+        ],
         "plan_name": plan,
         "plan_pattern": pattern,
         "plan_pattern_module": PATTERNS,
@@ -131,23 +114,8 @@ def rel_spiral(
     md: Mapping[str, Any] | None = None,
 ) -> Plan:
     """:func:`spiral` centred on the motors' current positions; motors return after."""
-    _md = {"plan_name": "rel_spiral", **(md or {})}
-    inner = spiral(
-        detectors,
-        x_motor,
-        y_motor,
-        0,
-        0,
-        x_range,
-        y_range,
-        dr,
-        nth,
-        dr_y=dr_y,
-        tilt=tilt,
-        per_step=per_step,
-        md=_md,
-    )
-    return _relative(inner, [x_motor, y_motor])
+    args = dict(locals(), x_start=0, y_start=0)  # the parameters
+    return _relative_call(spiral, "rel_spiral", args, [x_motor, y_motor])
 
 
 def spiral_fermat(
@@ -197,23 +165,8 @@ def rel_spiral_fermat(
     md: Mapping[str, Any] | None = None,
 ) -> Plan:
     """:func:`spiral_fermat` centred on the motors' positions; motors return after."""
-    _md = {"plan_name": "rel_spiral_fermat", **(md or {})}
-    inner = spiral_fermat(
-        detectors,
-        x_motor,
-        y_motor,
-        0,
-        0,
-        x_range,
-        y_range,
-        dr,
-        factor,
-        dr_y=dr_y,
-        tilt=tilt,
-        per_step=per_step,
-        md=_md,
-    )
-    return _relative(inner, [x_motor, y_motor])
+    args = dict(locals(), x_start=0, y_start=0)  # the parameters
+    return _relative_call(spiral_fermat, "rel_spiral_fermat", args, [x_motor, y_motor])
 
 
 def spiral_square(
@@ -253,11 +206,11 @@ def spiral_square(
         },
         "plan_name": "spiral_square",
         "plan_pattern": "spiral_square",
-        "shape": (y_num, x_num),
-        "extents": (
-            (y_center - y_range / 2, y_center + y_range / 2),
-            (x_center - x_range / 2, x_center + x_range / 2),
-        ),
+        "shape": [y_num, x_num],
+        "extents": [
+            [y_center - y_range / 2, y_center + y_range / 2],
+            [x_center - x_range / 2, x_center + x_range / 2],
+        ],
         "hints": {},
     }
     _md = _merge(base, md)

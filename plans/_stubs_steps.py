@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import time
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
@@ -10,6 +9,7 @@ from typing import Any
 
 from acq._exceptions import PlanError
 from acq.messages import Msg, current_handler, send
+from plans._reads import _read_concurrently
 from plans._relative import relative_set_wrapper
 from plans._stubs_msgs import read, wait
 from plans._util import _check_movable, _group, _hinted_fields, _separate_devices
@@ -20,20 +20,14 @@ TakeReading = Callable[[Sequence[Any]], Awaitable[Any]]
 async def _read_all(devices: Sequence[Any]) -> dict[str, Any]:
     """Send one ``read`` per device; concurrently when the handler allows it.
 
-    The messages reach the handler in device order either way. A handler that
-    answers without suspending (a simulator) sets ``concurrent_reads = False``
-    to skip the task overhead.
+    The messages reach the handler in device order either way. Reads that
+    finish at once cost no task (see ``plans._reads``). A handler that answers
+    without suspending (a simulator) sets ``concurrent_reads = False`` to skip
+    even that.
     """
     out: dict[str, Any] = {}
     if len(devices) > 1 and getattr(current_handler(), "concurrent_reads", True):
-        try:
-            async with asyncio.TaskGroup() as tg:
-                tasks = [tg.create_task(send(Msg("read", d))) for d in devices]
-        except BaseExceptionGroup as eg:
-            if len(eg.exceptions) == 1:
-                raise eg.exceptions[0] from None
-            raise
-        results = [t.result() for t in tasks]
+        results = await _read_concurrently(devices)
     else:
         results = [await send(Msg("read", d)) for d in devices]
     for reading in results:

@@ -117,6 +117,8 @@ def normalized_stream(msgs: list[Any]) -> list[tuple[Any, ...]]:
         )
         if m.command == "sleep":
             args = ()
+        if m.command == "open_run":  # start metadata: bluesky's tuples are lists in ours
+            kwargs = _lists(kwargs)
         out.append((m.command, getattr(m.obj, "name", m.obj), args, kwargs, m.run))
     return out
 
@@ -203,3 +205,22 @@ def same_trajectory(a: list[tuple[str, Any]], b: list[tuple[str, Any]]) -> bool:
     if [n for n, _ in a] != [n for n, _ in b]:
         return False
     return bool(np.allclose([v for _, v in a], [v for _, v in b], rtol=1e-12, atol=1e-12))
+
+
+def _lists(value: Any) -> Any:
+    """``value`` with every tuple a list (as in JSON), recursively."""
+    if isinstance(value, tuple | list):
+        return [_lists(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    return value
+
+
+def _has_tuple(value: Any) -> bool:
+    if isinstance(value, tuple):
+        return True
+    if isinstance(value, list):
+        return any(_has_tuple(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_tuple(v) for v in value.values())
+    return False

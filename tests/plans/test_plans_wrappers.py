@@ -13,6 +13,8 @@ from _plan_fakes import (
     FakeDetector,
     FakeFlyer,
     FakeMotor,
+    _has_tuple,
+    _lists,
     normalized_stream,
     run_bluesky,
     run_ours,
@@ -67,9 +69,10 @@ async def test_wrapper_stream_matches_bluesky(name: str) -> None:
     theirs = run_bluesky(CASES[name](bpp, bp, bps))
     ours = await run_ours(CASES[name](pw, plans, ps))
     assert normalized_stream(ours.msgs) == normalized_stream(theirs.msgs)
-    assert ours.starts == theirs.starts
+    assert ours.starts == _lists(theirs.starts)  # bluesky's tuples are lists in ours
+    assert not _has_tuple(ours.starts)
     if name == "stub_wrapper":
-        assert ours.ret == theirs.ret
+        assert ours.ret == _lists(theirs.ret)
 
 
 async def test_decorators_wrap_every_call() -> None:
