@@ -11,6 +11,7 @@ from devices._backend import DataKey, Reading
 from devices._device import Device, Kind
 from devices._exceptions import NameCollisionError
 from devices._signal import SignalR
+from devices._status import AsyncStatus
 
 __all__ = ["Hints", "StandardReadable"]
 
@@ -94,10 +95,13 @@ class StandardReadable(Device):
         plan = self._read_plan or self._plan()
         out: dict[str, Reading[Any]] = {}
         if plan.local:
-            for sig in plan.read:
-                out[sig._name] = await sig._backend.get_reading()
+            try:
+                for sig in plan.read:
+                    out[sig._name] = await sig._backend.get_reading()
+            except Exception as exc:
+                sig._raise_named(exc, "read")
         else:
-            readings = await asyncio.gather(*(s._backend.get_reading() for s in plan.read))
+            readings = await asyncio.gather(*(s.get_reading() for s in plan.read))
             out = {s._name: r for s, r in zip(plan.read, readings, strict=True)}
         for dev in plan.read_devices:
             out.update(await dev.read())
@@ -113,7 +117,7 @@ class StandardReadable(Device):
         plan = self._read_plan or self._plan()
         out: dict[str, Reading[Any]] = {}
         for sig in plan.config:
-            out[sig._name] = await sig._backend.get_reading()
+            out[sig._name] = await sig.get_reading()
         for dev in plan.config_devices:
             out.update(await dev.read_configuration())
         return out
@@ -128,6 +132,26 @@ class StandardReadable(Device):
         """``{"fields": [...]}``: names of the hinted signals below."""
         plan = self._read_plan or self._plan()
         return {"fields": list(plan.hinted)}
+
+    def stage(self) -> AsyncStatus:
+        """Prepare for a run: stage every readable child device (a done status if none)."""
+        return self._stage_children("stage")
+
+    def unstage(self) -> AsyncStatus:
+        """Undo ``stage`` after a run: unstage every readable child device."""
+        return self._stage_children("unstage")
+
+    def _stage_children(self, verb: str) -> AsyncStatus:
+        name = f"{self.name or type(self).__name__}.{verb}"
+        kids = [c for _, c in self.children() if isinstance(c, StandardReadable)]
+        if not kids:
+            return AsyncStatus.finished(name)
+
+        async def each() -> None:
+            for kid in kids:
+                await getattr(kid, verb)()
+
+        return AsyncStatus(each(), name=name)
 
 
 def _add_nested(plan: _Plan, child: StandardReadable, kind: Kind) -> None:
