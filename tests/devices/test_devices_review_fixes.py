@@ -217,3 +217,28 @@ def test_sync_init_devices_on_a_given_loop() -> None:
 async def test_sync_init_devices_inside_a_loop_says_use_async_with() -> None:
     with pytest.raises(DeviceError, match="async with init_devices"), init_devices():
         pass
+
+
+def test_sync_init_devices_connects_on_a_bluesky_run_engine_loop() -> None:
+    from bluesky import RunEngine
+    from bluesky.plans import count
+
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    class Recording(FakeRemoteBackend):
+        async def connect(self, timeout: float) -> None:
+            loops.append(asyncio.get_running_loop())
+            await super().connect(timeout)
+
+    RE = RunEngine({}, call_returns_result=True)
+    with init_devices():
+        bs_sig = SignalRW(Recording("B"))
+    assert loops == [RE.loop]
+    assert RE(count([bs_sig], 2)).exit_status == "success"
+
+
+async def test_shipped_devices_satisfy_our_stageable_too() -> None:
+    from devices.protocols import Stageable
+
+    assert isinstance(SimDetector("d"), Stageable)
+    assert isinstance(SimMotor("m"), Stageable)
