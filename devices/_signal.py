@@ -133,15 +133,17 @@ class Signal(Device, Generic[T]):
         return type(exc)(f"{self._name or 'signal'} ({self.source}): {exc}")
 
     def _raise_named(self, exc: Exception, what: str) -> NoReturn:
-        """Raise ``exc`` again, its message prefixed with the signal's name, source and action.
+        """Raise ``exc`` again, its message prefixed with the signal's name (and source, if
+        the message lacks it) and followed by the action.
 
         Same class, original as ``__cause__``; a class that cannot be rebuilt from one
         message is re-raised itself with the name as a note.
         """
-        label = f"{self._name or 'signal'} ({self.source})"
-        if str(exc).startswith(label):
+        text, name = str(exc), self._name or "signal"
+        if text.startswith(name):
             raise exc
-        msg = f"{label}: {exc} (in {what})"
+        label = name if self.source in text else f"{name} ({self.source})"
+        msg = f"{label}: {text} (in {what})"
         try:
             new = type(exc)(msg)
         except Exception:
