@@ -54,6 +54,8 @@ class Device:
                 if isinstance(value, Component):
                     comps[attr] = value
         cls._components = comps
+        if comps:
+            _make_readable(cls)
 
     def __init__(self, prefix: str = "", *, name: str = "") -> None:
         self.prefix = prefix
@@ -113,6 +115,25 @@ class Device:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._name!r}>"
+
+
+def _make_readable(cls: type[Device]) -> None:
+    """Give a class that declares ``Component``s the kind-based reads of ``StandardReadable``.
+
+    As in ophyd, ``class XYStage(Device): x = Component(...)`` is readable by kinds.
+    Done by rebasing the new class on ``StandardReadable`` (same instance layout), so
+    plain ``Device`` and signals stay non-readable. See decision 0003.
+    """
+    from devices._readable import StandardReadable
+    from devices._signal import Signal
+
+    if issubclass(cls, StandardReadable | Signal):
+        return
+    bases = cls.__bases__
+    if Device in bases:
+        cls.__bases__ = tuple(StandardReadable if b is Device else b for b in bases)
+    else:
+        cls.__bases__ = (*bases, StandardReadable)
 
 
 async def _connect_all(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from types import FrameType, TracebackType
 from typing import Any
@@ -24,6 +25,11 @@ class init_devices:
     All devices connect concurrently; failures raise ONE ``NotConnectedError``
     listing each device, signal, source and reason. Two devices with the same
     name raise ``NameCollisionError``.
+
+    In a script (no running loop) the sync form works too: ``with init_devices():``
+    connects on ``loop`` if given (e.g. ``RE.loop`` of a blocking ``acq.RunEngine``, so
+    that remote backends live on the loop the engine runs plans on), else on a running
+    bluesky RunEngine's loop, else on a loop ``devices`` keeps for the process.
     """
 
     def __init__(
@@ -32,7 +38,9 @@ class init_devices:
         timeout: float = DEFAULT_TIMEOUT,
         set_name: bool = True,
         connect: bool = True,
+        loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
+        self.loop = loop
         self.mock = mock
         self.timeout = timeout
         self.set_name = set_name
@@ -41,14 +49,34 @@ class init_devices:
         self._frame: FrameType | None = None
         self._before: dict[str, int] = {}
 
-    def __enter__(self) -> None:
-        raise DeviceError(
-            "init_devices() connects devices, which needs the event loop: write "
-            "`async with init_devices(): ...` (in a notebook or an async function)"
-        )
+    def __enter__(self) -> init_devices:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            raise DeviceError(
+                "init_devices(): `with init_devices():` cannot connect inside a running event "
+                "loop (a notebook cell, an async function); write `async with init_devices():`"
+            )
+        self._frame = sys._getframe(1)
+        self._before = {k: id(v) for k, v in self._frame.f_locals.items()}
+        return self
 
-    def __exit__(self, *exc: object) -> None:  # pragma: no cover - __enter__ always raises
-        return None
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        coro = self.__aexit__(exc_type, exc, tb)
+        loop = self.loop or _bluesky_loop()
+        if loop is None:
+            loop = _own_loop()
+        if loop.is_running():  # e.g. bluesky's RunEngine loop, in its own thread
+            asyncio.run_coroutine_threadsafe(coro, loop).result()
+        else:
+            loop.run_until_complete(coro)
 
     async def __aenter__(self) -> init_devices:
         self._frame = sys._getframe(1)
@@ -82,6 +110,25 @@ class init_devices:
                 flat = type(dev).connect is Device.connect and not isinstance(dev, Signal)
                 leaves.extend(dev._leaves() if flat else [dev])
             await _connect_all(leaves, self.mock, self.timeout, False, "init_devices")
+
+
+_OWN_LOOP: list[asyncio.AbstractEventLoop] = []
+
+
+def _own_loop() -> asyncio.AbstractEventLoop:
+    """The loop sync ``init_devices`` connects on when no other is known (kept, not closed)."""
+    if not _OWN_LOOP or _OWN_LOOP[0].is_closed():
+        _OWN_LOOP[:] = [asyncio.new_event_loop()]
+    return _OWN_LOOP[0]
+
+
+def _bluesky_loop() -> asyncio.AbstractEventLoop | None:
+    """The loop of a bluesky RunEngine running in its own thread, if one exists."""
+    module = sys.modules.get("bluesky.run_engine")
+    loop = getattr(module, "_bluesky_event_loop", None)
+    if isinstance(loop, asyncio.AbstractEventLoop) and loop.is_running():
+        return loop
+    return None
 
 
 def _check_names(devices: dict[str, Any]) -> None:

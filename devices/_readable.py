@@ -11,6 +11,7 @@ from devices._backend import DataKey, Reading
 from devices._device import Device, Kind
 from devices._exceptions import DeviceError, NameCollisionError
 from devices._signal import SignalR
+from devices._status import AsyncStatus
 
 __all__ = ["Hints", "StandardReadable"]
 
@@ -125,6 +126,26 @@ class StandardReadable(Device):
         """``{"fields": [...]}``: names of the hinted signals below."""
         plan = self._read_plan or self._plan()
         return {"fields": list(plan.hinted)}
+
+    def stage(self) -> AsyncStatus:
+        """Prepare for a run: stage every readable child device (a done status if none)."""
+        return self._stage_children("stage")
+
+    def unstage(self) -> AsyncStatus:
+        """Undo ``stage`` after a run: unstage every readable child device."""
+        return self._stage_children("unstage")
+
+    def _stage_children(self, verb: str) -> AsyncStatus:
+        name = f"{self.name or type(self).__name__}.{verb}"
+        kids = [c for _, c in self.children() if isinstance(c, StandardReadable)]
+        if not kids:
+            return AsyncStatus.finished(name)
+
+        async def each() -> None:
+            for kid in kids:
+                await getattr(kid, verb)()
+
+        return AsyncStatus(each(), name=name)
 
 
 def _add_nested(plan: _Plan, child: StandardReadable, kind: Kind) -> None:

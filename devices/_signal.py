@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncGenerator, Callable, Coroutine
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar
 
 import numpy as np
 
@@ -132,6 +132,27 @@ class Signal(Device, Generic[T]):
     def _named(self, exc: DeviceError) -> DeviceError:
         return type(exc)(f"{self._name or 'signal'} ({self.source}): {exc}")
 
+    def _raise_named(self, exc: Exception, what: str) -> NoReturn:
+        """Raise ``exc`` again, its message prefixed with the signal's name (and source, if
+        the message lacks it) and followed by the action.
+
+        Same class, original as ``__cause__``; a class that cannot be rebuilt from one
+        message is re-raised itself with the name as a note.
+        """
+        text, name = str(exc), self._name or "signal"
+        if text.startswith(name):
+            raise exc
+        label = name if self.source in text else f"{name} ({self.source})"
+        msg = f"{label}: {text} (in {what})"
+        try:
+            new = type(exc)(msg)
+        except Exception:
+            exc.add_note(msg)
+            raise exc from exc.__cause__
+        if hasattr(exc, "__dict__"):
+            new.__dict__.update(exc.__dict__)
+        raise new from exc
+
 
 def _run_now(coro: Coroutine[Any, Any, None]) -> None:
     """Run a coroutine that must not suspend to its end, without a task."""
@@ -148,11 +169,17 @@ class SignalR(Signal[T]):
 
     async def read(self) -> dict[str, Reading[T]]:
         """``{name: reading}`` with value, timestamp and alarm severity."""
-        return {self._name: await self._backend.get_reading()}
+        try:
+            return {self._name: await self._backend.get_reading()}
+        except Exception as exc:
+            self._raise_named(exc, "read")
 
     async def describe(self) -> dict[str, DataKey]:
         """``{name: data key}`` with source, dtype, shape, units, limits, choices."""
-        return {self._name: await self._backend.get_datakey(self.source)}
+        try:
+            return {self._name: await self._backend.get_datakey(self.source)}
+        except Exception as exc:
+            self._raise_named(exc, "describe")
 
     async def read_configuration(self) -> dict[str, Reading[Any]]:
         return {}
@@ -162,11 +189,17 @@ class SignalR(Signal[T]):
 
     async def get_value(self) -> T:
         """The current value."""
-        return await self._backend.get_value()
+        try:
+            return await self._backend.get_value()
+        except Exception as exc:
+            self._raise_named(exc, "get_value")
 
     async def get_reading(self) -> Reading[T]:
         """The current reading (value, timestamp, alarm severity)."""
-        return await self._backend.get_reading()
+        try:
+            return await self._backend.get_reading()
+        except Exception as exc:
+            self._raise_named(exc, "get_reading")
 
     def subscribe(self, function: Callable[[dict[str, Reading[T]]], None]) -> None:
         """Call ``function({name: reading})`` now and on every change."""
@@ -278,10 +311,13 @@ class SignalRW(SignalR[T], SignalW[T]):
 
     async def locate(self) -> dict[str, T]:
         """``{"setpoint": last written, "readback": current}``."""
-        return {
-            "setpoint": await self._backend.get_setpoint(),
-            "readback": await self._backend.get_value(),
-        }
+        try:
+            return {
+                "setpoint": await self._backend.get_setpoint(),
+                "readback": await self._backend.get_value(),
+            }
+        except Exception as exc:
+            self._raise_named(exc, "locate")
 
 
 class SignalX(Signal[None]):

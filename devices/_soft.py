@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import math
 import time
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
@@ -12,7 +13,7 @@ import numpy as np
 
 from devices._backend import DataKey, Limits, Reading, SignalBackend
 from devices._datatypes import _Any, _Array, _Converter, _make_converter
-from devices._exceptions import LimitError
+from devices._exceptions import InvalidValueError, LimitError
 
 __all__ = ["MockSignalBackend", "SoftSignalBackend"]
 
@@ -67,6 +68,11 @@ class SoftSignalBackend(SignalBackend[T], Generic[T]):
         value = conv.check(value)
         if self.limits is not None and not isinstance(conv, _Any):
             low, high = self.limits
+            if isinstance(value, float) and not math.isfinite(value):
+                raise InvalidValueError(
+                    f"{value!r} is not a finite number; this signal has control limits "
+                    f"[{low}, {high}]: pass a finite value within them"
+                )
             if (low is not None and value < low) or (high is not None and value > high):
                 raise LimitError(
                     f"{value!r} is outside the control limits [{low}, {high}]; "

@@ -39,6 +39,7 @@ class _Exposing(StandardReadable):
         self._center_list = [float(c) for c in self._centers]
         self._sigma = sigma
         self._clock = clock or RealClock()
+        self._seed = seed
         self._rng = np.random.default_rng(seed)
         self._beam_current = beam_current
         with self.add_children_as_readables(Kind.config):
@@ -71,6 +72,16 @@ class _Exposing(StandardReadable):
         return peak
 
     def _take(self, pos: list[float], current: float | None) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def stage(self) -> AsyncStatus:
+        """Start a run afresh: noise restarts from ``seed`` (runs repeat exactly when
+        seeded) and the last value is cleared until the next ``trigger``."""
+        self._rng = np.random.default_rng(self._seed)
+        self._clear()
+        return super().stage()
+
+    def _clear(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
     def trigger(self) -> AsyncStatus:
@@ -133,6 +144,9 @@ class SimDetector(_Exposing):
         super().set_name(name)
         self.value.set_name(name)  # readings keyed by the detector name
 
+    def _clear(self) -> None:
+        self._set_value(0.0)
+
     def _take(self, pos: list[float], current: float | None) -> None:
         mean = self.background + self.amplitude * self._scale(pos, current)
         value = float(self._rng.poisson(max(mean, 0.0))) if self.noise else mean
@@ -181,6 +195,10 @@ class SimImageDetector(_Exposing):
         self._cols = np.arange(cols, dtype=np.float32)
         self._rows = np.arange(rows, dtype=np.float32)
         super().__init__(name=name)
+
+    def _clear(self) -> None:
+        self._set_image(np.zeros(self.shape, dtype=np.float32))
+        self._set_total(0.0)
 
     def _take(self, pos: list[float], current: float | None) -> None:
         frame = self._frame(pos, current)

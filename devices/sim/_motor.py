@@ -7,7 +7,7 @@ import math
 from collections.abc import AsyncIterator
 
 from devices._device import Kind
-from devices._exceptions import DeviceError, LimitError
+from devices._exceptions import DeviceError, DeviceTimeoutError, InvalidValueError, LimitError
 from devices._readable import StandardReadable
 from devices._soft_signals import soft_signal_r_and_setter, soft_signal_rw
 from devices._status import AsyncStatus, WatchableAsyncStatus, WatcherUpdate
@@ -16,6 +16,16 @@ from devices.sim._clock import RealClock, VirtualClock
 __all__ = ["SimMotor"]
 
 _UPDATE_PERIOD = 0.02  # seconds between readback updates during a move
+_TIMEOUT_FACTOR = 2.0  # a move may take this times its profile time (plus a margin)
+
+
+class _Move:
+    """One move in flight; a newer ``set`` marks it superseded."""
+
+    __slots__ = ("superseded_by",)
+
+    def __init__(self) -> None:
+        self.superseded_by: float | None = None
 
 
 def _profile(distance: float, velocity: float, accel_time: float) -> tuple[float, float, float]:
@@ -52,7 +62,12 @@ class SimMotor(StandardReadable):
     trapezoidal profile on ``clock`` (``VirtualClock()`` for tests: no waiting).
     ``set`` returns a ``WatchableAsyncStatus`` reporting progress. Its reading is
     keyed by the motor's own name (the readback), as in ophyd.
+
+    A non-instant move fails with ``DeviceTimeoutError`` if it takes longer than twice
+    its profile time plus ``timeout_margin`` seconds (real time), so nothing hangs.
     """
+
+    timeout_margin: float = 5.0
 
     def __init__(
         self,
@@ -72,13 +87,16 @@ class SimMotor(StandardReadable):
             )
         with self.add_children_as_readables(Kind.config):
             self.velocity = soft_signal_rw(float, velocity, units=f"{units}/s", limits=(0, None))
-            self.acceleration_time = soft_signal_rw(float, acceleration_time, units="s")
+            self.acceleration_time = soft_signal_rw(
+                float, acceleration_time, units="s", limits=(0, None)
+            )
             self.motor_egu = soft_signal_rw(str, units)
         self.user_setpoint = soft_signal_rw(float, initial, units=units, limits=limits)
         self.instant = instant
         self.clock = clock or RealClock()
         self._stop = asyncio.Event()
         self._stop_success = True
+        self._current: _Move | None = None
         super().__init__(name=name)
 
     def set_name(self, name: str) -> None:
@@ -86,14 +104,27 @@ class SimMotor(StandardReadable):
         self.user_readback.set_name(name)  # readings keyed by the motor name
 
     def set(self, value: float) -> WatchableAsyncStatus:
-        """Move to ``value``: fails with ``LimitError`` outside limits, ``DeviceError`` if
-        stopped with ``success=False``. Instant moves return a status already done."""
+        """Move to ``value``: fails with ``LimitError`` outside limits, ``InvalidValueError``
+        for NaN/inf, ``DeviceError`` if stopped with ``success=False`` or superseded by a
+        newer ``set``, ``DeviceTimeoutError`` if the move overruns its profile time.
+        Instant moves return a status already done."""
         name = f"{self.name or 'SimMotor'}.set"
+        if not _is_finite(value):
+            err = InvalidValueError(
+                f"{self.name or 'SimMotor'}: cannot move to {value!r}: not a finite number; "
+                "pass a finite position"
+            )
+            return WatchableAsyncStatus.finished(name, err)
+        if self._current is not None:  # at most one move drives the readback
+            self._current.superseded_by = float(value)
+            self._current = None
         if self.instant:
             done = self._jump_now(value, name)
             if done is not None:
                 return done
-        return WatchableAsyncStatus(self._move(value), name=name)
+        move = _Move()
+        self._current = move
+        return WatchableAsyncStatus(self._move(value, move), name=name)
 
     def _jump_now(self, value: float, name: str) -> WatchableAsyncStatus | None:
         """An instant move without awaiting, or None if a backend needs awaiting."""
@@ -117,13 +148,23 @@ class SimMotor(StandardReadable):
         update = self._update(target, start, target, get_units(), 0.0, 0.0)
         return WatchableAsyncStatus.finished(name, update=update)
 
-    async def _move(self, value: float) -> AsyncIterator[WatcherUpdate[float]]:
+    async def _move(self, value: float, move: _Move) -> AsyncIterator[WatcherUpdate[float]]:
+        try:
+            async for update in self._profile_move(value, move):
+                yield update
+        finally:
+            if self._current is move:
+                self._current = None
+
+    async def _profile_move(self, value: float, move: _Move) -> AsyncIterator[WatcherUpdate[float]]:
+        _check_current(self, move, value)
         start = await self.user_readback.get_value()
         try:
             await self.user_setpoint.set(value)
         except LimitError as exc:
             raise LimitError(f"{self.name}: cannot move to {value!r}: {exc}") from None
         units = await self.motor_egu.get_value()
+        _check_current(self, move, value)
         self._stop.clear()
         if self.instant:
             self._set_readback(float(value))
@@ -134,9 +175,19 @@ class SimMotor(StandardReadable):
             raise DeviceError(f"{self.name}: velocity is {velocity}; set a positive velocity")
         ta = await self.acceleration_time.get_value()
         total, ta, peak = _profile(abs(value - start), velocity, ta)
+        if not math.isfinite(total):
+            raise DeviceError(f"{self.name}: a move to {value} would never end; check velocity")
+        limit = _TIMEOUT_FACTOR * total + self.timeout_margin
         sign = 1.0 if value >= start else -1.0
         t0 = self.clock.time()
+        deadline = asyncio.get_running_loop().time() + limit
         while not self._stop.is_set():
+            _check_current(self, move, value)
+            if asyncio.get_running_loop().time() > deadline:
+                raise DeviceTimeoutError(
+                    f"{self.name}: move to {value} did not finish within {limit:.3g} s "
+                    f"(profile time {total:.3g} s); check the clock and velocity"
+                )
             elapsed = self.clock.time() - t0
             done = elapsed >= total
             pos = value if done else start + sign * _travelled(elapsed, total, ta, peak)
@@ -178,3 +229,17 @@ class SimMotor(StandardReadable):
             "setpoint": await self.user_setpoint.get_value(),
             "readback": await self.user_readback.get_value(),
         }
+
+
+def _is_finite(value: object) -> bool:
+    try:
+        return math.isfinite(value)  # type: ignore[arg-type]
+    except TypeError:
+        return True  # not a number: the setpoint signal rejects it with a DatatypeError
+
+
+def _check_current(motor: SimMotor, move: _Move, value: float) -> None:
+    if move.superseded_by is not None:
+        raise DeviceError(
+            f"{motor.name}: move to {value} superseded by a new move to {move.superseded_by}"
+        )

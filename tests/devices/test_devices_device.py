@@ -285,10 +285,3 @@ async def test_init_devices_without_connect() -> None:
         lazy = XYStage("Z:")
     assert lazy.name == "lazy"
     assert repr(lazy) == "<XYStage 'lazy'>"
-
-
-def test_init_devices_needs_async_with() -> None:
-    from devices import DeviceError
-
-    with pytest.raises(DeviceError, match="async with init_devices"), init_devices():
-        pass
