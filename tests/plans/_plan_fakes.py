@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,8 +101,14 @@ class FakeFlyer:
         return {}
 
 
+def jsonable(value: Any) -> Any:
+    """``value`` as it comes back from JSON (tuples become lists, numpy ints strings)."""
+    return json.loads(json.dumps(value, default=repr))
+
+
 def normalized_stream(msgs: list[Any]) -> list[tuple[Any, ...]]:
-    """(command, obj name, args, kwargs) with group names renamed by first appearance."""
+    """(command, obj name, args, kwargs) with group names renamed by first appearance;
+    open_run's metadata as JSON has it (bluesky keeps tuples there, acq writes lists)."""
     groups: dict[Any, str] = {}
     out = []
     for m in msgs:
@@ -117,6 +124,8 @@ def normalized_stream(msgs: list[Any]) -> list[tuple[Any, ...]]:
         )
         if m.command == "sleep":
             args = ()
+        if m.command == "open_run":
+            kwargs = jsonable(kwargs)
         out.append((m.command, getattr(m.obj, "name", m.obj), args, kwargs, m.run))
     return out
 

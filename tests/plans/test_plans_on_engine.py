@@ -46,7 +46,7 @@ async def test_rel_scan_on_the_engine_reads_concurrently_and_returns_motor() -> 
     assert result.exit_status == "success"
     assert [n for n, _ in docs] == ["start", "descriptor", "event", "event", "event", "stop"]
     start = docs[0][1]
-    assert (start["plan_name"], start["num_points"], start["motors"]) == ("rel_scan", 3, ("m",))
+    assert (start["plan_name"], start["num_points"], start["motors"]) == ("rel_scan", 3, ["m"])
     assert [doc["data"]["m"] for n, doc in docs if n == "event"] == [0.5, 1.5, 2.5]
     assert await m.get_value() == 1.5
 
