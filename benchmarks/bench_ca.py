@@ -12,6 +12,9 @@ acq / anchor:
   ophyd-async CA signals (which bluesky stages, so ophyd-async reads them from
   its monitor cache), for acq both reading each time and with ``monitor=True``
   (events/s; goal >= 10x);
+- the same ``count`` of ONE ``StandardReadable`` holding the 10 CA signals (its
+  ``read()`` does the 10 round trips concurrently) vs an ophyd-async
+  ``StandardReadable`` of the same PVs (cached by staging, as above);
 - monitor updates delivered from a record updating at ~500 Hz (a calcout
   ping-pong in the IOC) vs aioca ``camonitor(all_updates=True)``: the rate and
   the fraction delivered (goal 100 %).
@@ -210,6 +213,7 @@ def _measure(bench: Bench, runner: _Runner, args: Any) -> None:
         )
     _measure_monitor(bench, runner, args.updates, aioca_name)
     _measure_count(bench, runner, pvs[:10], args.events)
+    _measure_device_count(bench, runner, pvs[:10], args.events)
 
 
 def _measure_monitor(bench: Bench, runner: _Runner, n: int, aioca_name: str) -> None:
@@ -276,7 +280,36 @@ def _measure_count(bench: Bench, runner: _Runner, pvs: list[str], n: int) -> Non
         )
 
 
-def _bluesky_count(pvs: list[str], n: int) -> Any:
+def _measure_device_count(bench: Bench, runner: _Runner, pvs: list[str], n: int) -> None:
+    import acq
+    from devices import StandardReadable
+    from devices.epics import EpicsSignalRO
+    from plans import count
+
+    class Ten(StandardReadable):
+        def __init__(self) -> None:
+            with self.add_children_as_readables():
+                for i, pv in enumerate(pvs):
+                    setattr(self, f"s{i}", EpicsSignalRO(pv, datatype=float))
+            super().__init__(name="ten")
+
+    dev, RE = Ten(), acq.RunEngine()
+    runner.run(dev.connect())
+
+    async def run() -> None:
+        await RE(count([dev], n))
+
+    bench.compare(
+        f"count of a device of {len(pvs)} CA signals",
+        unit="events/s",
+        n=n,
+        acq=lambda: runner.run(run()),
+        anchor=_bluesky_count(pvs, n, device=True),
+        anchor_name=f"bluesky {_version('bluesky')} + ophyd-async {_version('ophyd-async')}",
+    )  # no goal: acq does 10 round trips per event, the anchor reads its staged cache
+
+
+def _bluesky_count(pvs: list[str], n: int, device: bool = False) -> Any:
     import bluesky.plans as bp
     from bluesky import RunEngine
     from bluesky.run_engine import call_in_bluesky_event_loop
@@ -285,13 +318,26 @@ def _bluesky_count(pvs: list[str], n: int) -> Any:
     RE = RunEngine({}, call_returns_result=True)
     signals = [epics_signal_r(float, pv, name=f"s{i}") for i, pv in enumerate(pvs)]
 
+    detectors: list[Any] = signals
+    if device:
+        from ophyd_async.core import StandardReadable
+
+        class Ten(StandardReadable):
+            def __init__(self) -> None:
+                with self.add_children_as_readables():
+                    for i, sig in enumerate(signals):
+                        setattr(self, f"s{i}", sig)
+                super().__init__(name="ten")
+
+        detectors = [Ten()]
+
     async def connect() -> None:
-        await asyncio.gather(*(s.connect() for s in signals))
+        await asyncio.gather(*(d.connect() for d in detectors))
 
     call_in_bluesky_event_loop(connect())
 
     def run() -> None:
-        RE(bp.count(signals, n))
+        RE(bp.count(detectors, n))
 
     return run
 

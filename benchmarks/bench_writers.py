@@ -4,9 +4,12 @@ acq's JSONL, msgpack and CSV writers side by side with suitcase-jsonl,
 suitcase-msgpack and suitcase-csv, fed the same documents (start, descriptor,
 N events, stop) in the same process, into a fresh temporary directory each
 repetition; the time includes closing the files. A fourth figure measures
-acq's live path (LiveWriter + JSONL, on an asyncio loop): its documents/s
-bounds what live writing costs a 40,000 events/s count (>= 400,000 docs/s
-means <= 10 % of the event budget).
+acq's optional live wrapper (LiveWriter + JSONL, on an asyncio loop): its
+documents/s bounds what live writing costs a 40,000 events/s count (>= 400,000
+docs/s means <= 10 % of the event budget). The fifth measures that directly: an
+acq RunEngine count of three soft detectors (3 floats per event, the devices
+of bench_engine.py) with a JSONLWriter subscribed, against the same count with
+only a no-op subscriber; ratio = events/s with writer / without (goal >= 0.9).
 
 The prebuilt documents are moved out of the cyclic garbage collector's reach
 (``gc.freeze()``) for every figure, acq and anchors alike: an engine does not
@@ -79,6 +82,37 @@ def timed_live(docs: Docs) -> float:
         return asyncio.run(_live(docs, tmp))
 
 
+def engine_count(n: int, tmp: str) -> tuple[Any, Any, Any]:
+    """(with_writer, without_writer, close) for an acq count of three soft detectors."""
+    import acq
+    from benchmarks.bench_engine import SoftDet, acq_plans, noop
+
+    count, _, _ = acq_plans()
+    dets = [SoftDet(k) for k in ("a", "b", "c")]
+    loop = asyncio.new_event_loop()
+    bare = acq.RunEngine(md_path="")
+    bare.subscribe(noop)
+    writing = acq.RunEngine(md_path="")
+    writing.subscribe(noop)
+    writing.subscribe(JSONLWriter(tmp))
+
+    def timer(RE: Any) -> Any:
+        async def go() -> float:
+            plan = count(dets, n)
+            t0 = time.perf_counter()
+            await RE(plan)
+            return time.perf_counter() - t0
+
+        return lambda: loop.run_until_complete(go())
+
+    def close() -> None:
+        bare.close()
+        writing.close()
+        loop.close()
+
+    return timer(writing), timer(bare), close
+
+
 def main() -> None:
     bench = Bench("writers", description=__doc__)
     args = bench.parse_args(defaults={"n": 100_000}, quick={"n": 1_000})
@@ -110,6 +144,21 @@ def main() -> None:
         goal=">= 400000 docs/s (<= 10% of a 40k ev/s count)",
         goal_value=400_000.0,
     )
+    with tempfile.TemporaryDirectory() as tmp:
+        with_writer, without, close = engine_count(args.n, tmp)
+        try:
+            bench.compare(
+                f"count {args.n} events + JSONLWriter",
+                unit="events/s",
+                n=args.n,
+                acq=with_writer,
+                anchor=without,
+                anchor_name="the same acq count without a writer",
+                goal=">= 0.9x (live writing costs <= 10 %)",
+                goal_ratio=0.9,
+            )
+        finally:
+            close()
     bench.report(anchors=("suitcase-jsonl", "suitcase-msgpack", "suitcase-csv", "msgspec"))
 
 

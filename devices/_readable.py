@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, TypedDict
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
+from typing import Any, TypedDict, TypeVar
 
 from devices._backend import DataKey, Reading
 from devices._device import Device, Kind
-from devices._exceptions import NameCollisionError
+from devices._exceptions import DeviceError, NameCollisionError
 from devices._signal import SignalR
 
 __all__ = ["Hints", "StandardReadable"]
+
+V = TypeVar("V")
+_PENDING: Any = object()  # placeholder keeping a key's place until its answer arrives
 
 
 class Hints(TypedDict, total=False):
@@ -26,7 +29,7 @@ class Hints(TypedDict, total=False):
 class _Plan:
     """The flattened signals a read / read_configuration touches, built once."""
 
-    __slots__ = ("config", "config_devices", "hinted", "local", "read", "read_devices")
+    __slots__ = ("config", "config_devices", "hinted", "read", "read_devices")
 
     def __init__(self) -> None:
         self.read: list[SignalR[Any]] = []
@@ -34,7 +37,6 @@ class _Plan:
         self.config: list[SignalR[Any]] = []
         self.config_devices: list[StandardReadable] = []
         self.hinted: list[str] = []
-        self.local = True
 
 
 class StandardReadable(Device):
@@ -84,21 +86,18 @@ class StandardReadable(Device):
                     plan.hinted.append(child.name)
             elif isinstance(child, StandardReadable):
                 _add_nested(plan, child, kind)
-        plan.local = all(getattr(s._backend, "local", False) for s in plan.read)
         _check_unique(self, [s.name for s in plan.read] + [s.name for s in plan.config])
         self._read_plan = plan
         return plan
 
     async def read(self) -> dict[str, Reading[Any]]:
-        """``{name: reading}`` of every hinted and normal signal below."""
+        """``{name: reading}`` of every hinted and normal signal below.
+
+        Signals that answer at once (soft, mock, monitored CA) are read in place;
+        those needing a round trip are read concurrently (see decision 0003).
+        """
         plan = self._read_plan or self._plan()
-        out: dict[str, Reading[Any]] = {}
-        if plan.local:
-            for sig in plan.read:
-                out[sig._name] = await sig._backend.get_reading()
-        else:
-            readings = await asyncio.gather(*(s._backend.get_reading() for s in plan.read))
-            out = {s._name: r for s, r in zip(plan.read, readings, strict=True)}
+        out = await _read_signals(self, plan.read)
         for dev in plan.read_devices:
             out.update(await dev.read())
         return out
@@ -106,14 +105,12 @@ class StandardReadable(Device):
     async def describe(self) -> dict[str, DataKey]:
         """``{name: data key}`` for the keys of ``read()``."""
         plan = self._read_plan or self._plan()
-        return await _describe(plan.read, plan.read_devices, "describe")
+        return await _describe(self, plan.read, plan.read_devices, "describe")
 
     async def read_configuration(self) -> dict[str, Reading[Any]]:
         """``{name: reading}`` of every config signal below."""
         plan = self._read_plan or self._plan()
-        out: dict[str, Reading[Any]] = {}
-        for sig in plan.config:
-            out[sig._name] = await sig._backend.get_reading()
+        out = await _read_signals(self, plan.config)
         for dev in plan.config_devices:
             out.update(await dev.read_configuration())
         return out
@@ -121,7 +118,7 @@ class StandardReadable(Device):
     async def describe_configuration(self) -> dict[str, DataKey]:
         """``{name: data key}`` for the keys of ``read_configuration()``."""
         plan = self._read_plan or self._plan()
-        return await _describe(plan.config, plan.config_devices, "describe_configuration")
+        return await _describe(self, plan.config, plan.config_devices, "describe_configuration")
 
     @property
     def hints(self) -> Hints:
@@ -144,15 +141,108 @@ def _add_nested(plan: _Plan, child: StandardReadable, kind: Kind) -> None:
     plan.config_devices.append(child)
 
 
+async def _read_signals(device: Device, signals: Sequence[SignalR[Any]]) -> dict[str, Any]:
+    """Readings in plan order: immediate answers in place, round trips concurrently."""
+    out: dict[str, Any] = {}
+    pending: list[SignalR[Any]] = []
+    for sig in signals:
+        backend = sig._backend
+        nowait = getattr(backend, "get_reading_nowait", None)
+        reading = nowait() if nowait is not None else None
+        if reading is None:
+            if not getattr(backend, "local", False):
+                pending.append(sig)
+                out[sig._name] = _PENDING
+                continue
+            reading = await backend.get_reading()
+        out[sig._name] = reading
+    if pending:
+        results = await _concurrently(device, pending, _get_reading, "reading")
+        for sig, reading in zip(pending, results, strict=True):
+            out[sig._name] = reading
+    return out
+
+
+def _get_reading(sig: SignalR[Any]) -> Coroutine[Any, Any, Reading[Any]]:
+    return sig._backend.get_reading()
+
+
 async def _describe(
-    signals: Sequence[SignalR[Any]], devices: Sequence[StandardReadable], method: str
+    device: Device,
+    signals: Sequence[SignalR[Any]],
+    devices: Sequence[StandardReadable],
+    method: str,
 ) -> dict[str, DataKey]:
     out: dict[str, DataKey] = {}
+    pending: list[SignalR[Any]] = []
     for sig in signals:
-        out.update(await sig.describe())
+        if getattr(sig._backend, "local", False):  # in memory: cannot suspend
+            out.update(await sig.describe())
+        else:
+            pending.append(sig)
+            out[sig._name] = _PENDING
+    if pending:
+        for keys in await _concurrently(device, pending, _describe_one, "describing"):
+            out.update(keys)
     for dev in devices:
         out.update(await getattr(dev, method)())
     return out
+
+
+def _describe_one(sig: SignalR[Any]) -> Coroutine[Any, Any, dict[str, DataKey]]:
+    return sig.describe()
+
+
+async def _concurrently(
+    device: Device,
+    signals: Sequence[SignalR[Any]],
+    fetch: Callable[[SignalR[Any]], Coroutine[Any, Any, V]],
+    verb: str,
+) -> list[V]:
+    """``fetch(sig)`` for every signal, concurrently (one task each, owned by a TaskGroup).
+
+    The first failure in signal order is raised, named after its signal; the other
+    fetches are cancelled, and cancelling the caller cancels them all.
+    """
+    if len(signals) == 1:
+        return [await _named(device, signals[0], fetch(signals[0]), verb)]
+    tasks: list[asyncio.Task[V]] = []
+    try:
+        async with asyncio.TaskGroup() as tg:
+            tasks = [tg.create_task(_named(device, s, fetch(s), verb)) for s in signals]
+    except BaseExceptionGroup:
+        failed = [t.exception() for t in tasks if t.done() and not t.cancelled()]
+        errors = [e for e in failed if e is not None]
+        if not errors:
+            raise
+        error = errors[0]
+        if len(errors) > 1:
+            error.add_note(f"{len(errors) - 1} more {verb} failure(s) in the same call")
+    else:
+        return [t.result() for t in tasks]
+    raise error
+
+
+async def _named(device: Device, sig: SignalR[Any], coro: Coroutine[Any, Any, V], verb: str) -> V:
+    try:
+        return await coro
+    except DeviceError as exc:
+        raise _renamed(device, sig, exc, verb) from exc
+    except Exception as exc:
+        exc.add_note(f"{device.name or repr(device)}: while {verb} {sig.name} ({sig.source})")
+        raise
+
+
+def _renamed(device: Device, sig: SignalR[Any], exc: DeviceError, verb: str) -> DeviceError:
+    """``exc`` again, its message prefixed with the signal (and its source if missing)."""
+    text = str(exc)
+    where = sig.name or f"a signal of {device.name or repr(device)}"
+    prefix = where if sig.source in text else f"{where} ({sig.source})"
+    try:
+        return type(exc)(f"{prefix}: {text}")
+    except TypeError:  # an error class with another constructor: keep it, add a note
+        exc.add_note(f"while {verb} {prefix}")
+        return exc
 
 
 def _check_unique(device: Device, names: list[str]) -> None:

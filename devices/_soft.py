@@ -111,6 +111,10 @@ class SoftSignalBackend(SignalBackend[T], Generic[T]):
     async def get_reading(self) -> Reading[T]:
         return self._reading
 
+    def get_reading_nowait(self) -> Reading[T] | None:
+        """The current reading, without awaiting (None would mean: use ``get_reading``)."""
+        return self._reading
+
     async def get_value(self) -> T:
         value: T = self._value
         return value

@@ -9,7 +9,7 @@ from typing import Any
 import acq
 from acq.engine._core import _EngineCore, _plan_error
 from acq.engine._devices import _maybe_await, _name, _require
-from acq.engine._run import _Bundle, _Descriptor, _Run, _uid
+from acq.engine._run import _Bundle, _Descriptor, _json_shaped, _Run, _uid
 from acq.messages import Msg
 
 __all__: list[str] = []
@@ -40,6 +40,7 @@ class _DataCommands(_EngineCore):
             start["plan_args"] = self._plan_args
         versions = start.get("versions")
         start["versions"] = {"acq": acq.__version__, **(versions or {})}
+        start = _json_shaped(start)
         start["uid"] = _uid()
         start["time"] = time.time()
         start["scan_id"] = self._md.next_scan_id()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable, Hashable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -435,6 +435,3 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
 
     def __repr__(self) -> str:
         return f"<RunEngine state={self._state.value!r} md={self._md.path}>"
-
-
-_ = Hashable  # re-exported for typing in mixins

@@ -15,6 +15,15 @@ from typing import Any
 __all__: list[str] = []
 
 
+def _json_shaped(value: Any) -> Any:
+    """Tuples (and nested ones) become lists, so documents are JSON-shaped."""
+    if isinstance(value, dict):
+        return {k: _json_shaped(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_shaped(v) for v in value]
+    return value
+
+
 def _uid() -> str:
     return str(uuid.uuid4())
 
@@ -106,7 +115,7 @@ class _Run:
             "time": time.time(),
             "run_start": self.uid,
             "name": name,
-            "data_keys": data_keys,
+            "data_keys": _json_shaped(data_keys),
             "object_keys": object_keys,
             "configuration": configuration,
             "hints": hints,

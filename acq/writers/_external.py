@@ -28,6 +28,20 @@ def _uri_path(uri: str) -> str:
     return unquote(parsed.path)
 
 
+def _open_h5(path: str) -> h5py.File:
+    """Open a detector's file for reading, also while it is written (SWMR) in this process."""
+    error: OSError | None = None
+    for options in ({}, {"swmr": True}, {"swmr": True, "locking": False}, {"locking": False}):
+        try:
+            return h5py.File(path, "r", **options)
+        except OSError as exc:
+            error = error or exc
+    raise WriterError(
+        f"external HDF5 file {path!r} cannot be opened: {error}. Is the file still on disk "
+        "where the resource document says?"
+    ) from error
+
+
 class _External:
     """Remembers resources and reads the frames that datum documents point at."""
 
@@ -40,15 +54,12 @@ class _External:
     def _dataset(self, path: str, dataset: str) -> Any:
         f = self._files.get(path)
         if f is None:
-            try:
-                f = self._files[path] = h5py.File(path, "r")
-            except OSError as exc:
-                raise WriterError(
-                    f"external HDF5 file {path!r} cannot be opened: {exc}. Is the file "
-                    "still on disk where the resource document says?"
-                ) from exc
+            f = self._files[path] = _open_h5(path)
         try:
-            return f[dataset]
+            ds = f[dataset]
+            if f.swmr_mode:
+                ds.refresh()  # a detector may still be appending frames (SWMR)
+            return ds
         except KeyError:
             raise WriterError(
                 f"external HDF5 file {path!r} has no dataset {dataset!r}; the resource "

@@ -66,7 +66,7 @@ class LiveWriter:
             maxsize=self._maxsize,
             queued=len(self._items),
             max_queued=self._max_queued,
-            accepted=self._accepted,
+            accepted=self._accepted + len(self._items),
             written=self._written,
             rejected=self._rejected,
             waited_puts=self._waited,
@@ -83,11 +83,7 @@ class LiveWriter:
             ) from self._error
 
     def _push(self, item: Any) -> None:
-        items = self._items
-        items.append(item)
-        self._accepted += 1
-        if len(items) > self._max_queued:
-            self._max_queued = len(items)
+        self._items.append(item)
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
@@ -118,6 +114,7 @@ class LiveWriter:
 
     async def _consume(self) -> None:
         loop = asyncio.get_running_loop()
+        writer = self.writer
         while True:
             if not self._items:
                 self._waiter = loop.create_future()
@@ -125,19 +122,26 @@ class LiveWriter:
                 self._waiter = None
             batch, self._items = self._items, collections.deque()
             self._space.set()
-            for entry in batch:
-                if entry is _STOP:
-                    await self._drain()
-                    return
-                if self._error is None:
-                    try:
-                        self.writer(*entry)
-                        self._written += 1
-                    except Exception as exc:  # reported, never raised into the producer
-                        self._error = exc
-                        self._space.set()
+            stop = batch[-1] is _STOP
+            if stop:
+                batch.pop()
+            self._accepted += len(batch)
+            if len(batch) > self._max_queued:  # the queue only grows between swaps
+                self._max_queued = len(batch)
+            if self._error is None:
+                written = 0
+                try:
+                    for name, doc in batch:
+                        writer(name, doc)
+                        written += 1
+                except Exception as exc:  # reported, never raised into the producer
+                    self._error = exc
+                    self._space.set()
+                self._written += written
             self._batches += 1
             await self._drain()
+            if stop:
+                return
 
     async def _drain(self) -> None:
         if self._error is None:

@@ -231,6 +231,13 @@ class CaSignalBackend(SignalBackend[T], Generic[T]):
             "alarm_severity": raw.severity,
         }
 
+    def get_reading_nowait(self) -> Reading[T] | None:
+        """The monitor's latest reading if ``monitor_reads`` has one on this loop, else
+        None (then ``get_reading`` starts the monitor or asks the IOC)."""
+        if self.monitor_reads and self._sub_loop is asyncio.get_running_loop():
+            return self._last
+        return None
+
     async def _monitored(self) -> Reading[T] | None:
         """The monitor's latest reading (starting the monitor); None: ask the IOC."""
         if self._sub is None:

@@ -20,4 +20,22 @@ async def test_plans_count_and_scan(RE: Any, docs: Any) -> None:
     await RE(plans.scan([det], motor, 0, 1, 3))
     assert motor.history == [0, 0.5, 1.0]
     assert docs.of("stop")[-1]["num_events"] == {"primary": 3}
-    assert list(docs.of("start")[-1]["motors"]) == ["motor"]
+    start = docs.of("start")[-1]
+    assert start["motors"] == ["motor"]  # JSON-shaped: lists, never tuples
+    assert start["hints"]["dimensions"] == [[["motor"], "primary"]]
+
+
+async def test_sim_devices_with_both_plan_libraries(RE: Any, docs: Any) -> None:
+    import bluesky.plans as bp
+
+    from devices.sim import SimDetector, SimMotor
+
+    motor = SimMotor("mx")
+    det = SimDetector("det", motors=[motor], noise=False)
+    await motor.connect()
+    await det.connect()
+    await RE(plans.scan([det], motor, -1, 1, 5))
+    await RE(bp.scan([det], motor, -1, 1, 3))
+    assert [s["num_events"] for s in docs.of("stop")] == [{"primary": 5}, {"primary": 3}]
+    peak = max(e["data"]["det"] for e in docs.of("event")[:5])
+    assert peak == docs.of("event")[2]["data"]["det"]  # the Gaussian peaks at 0

@@ -13,6 +13,7 @@ from devices import (
     LimitError,
     NotConnectedError,
     ReadOnlyError,
+    SoftSignalRO,
     StandardReadable,
 )
 from devices.epics import (
@@ -126,3 +127,46 @@ async def test_monitored_signal_reads_without_round_trips(pv: str) -> None:
     assert b > a
     assert ticker.backend.statistics()["updates"] >= 2  # type: ignore[attr-defined]
     ticker.backend._close_monitor()  # type: ignore[attr-defined]
+
+
+class MixedPanel(StandardReadable):
+    """Soft and CA signals side by side; ``monitor`` picks cached or round-trip reads."""
+
+    def __init__(self, pv: str, monitor: bool) -> None:
+        with self.add_children_as_readables():
+            self.soft = SoftSignalRO(datatype=float, initial_value=7.5)
+            self.longin = EpicsSignalRO(pv + "longin", datatype=int, monitor=monitor)
+            self.ao = EpicsSignalRO(pv + "ao", datatype=float, monitor=monitor)
+            self.text = EpicsSignalRO(pv + "stringin", datatype=str, monitor=monitor)
+        with self.add_children_as_readables(Kind.config):
+            self.mode = EpicsSignalRO(pv + "mbbo", datatype=str)
+            self.units = SoftSignalRO(datatype=str, initial_value="mm")
+        super().__init__(name="mixed")
+
+
+@pytest.mark.parametrize("monitor", [False, True])
+async def test_mixed_soft_and_ca_device_reads_every_signal(pv: str, monitor: bool) -> None:
+    panel = MixedPanel(pv, monitor)
+    await panel.connect()
+    sp = EpicsSignal(pv + "ao", datatype=float, name="sp")
+    await sp.connect()
+    await sp.set(3.25)
+    if monitor:
+        await panel.ao.wait_for_value(3.25, timeout=5)
+    for _ in range(2):  # the second read answers from the monitors when monitor=True
+        reading = await panel.read()
+        assert list(reading) == ["mixed-soft", "mixed-longin", "mixed-ao", "mixed-text"]
+        assert reading["mixed-soft"]["value"] == 7.5
+        assert reading["mixed-longin"]["value"] == 42
+        assert reading["mixed-ao"]["value"] == 3.25
+        assert isinstance(reading["mixed-text"]["value"], str)
+    config = await panel.read_configuration()
+    assert list(config) == ["mixed-mode", "mixed-units"]
+    described = await panel.describe()
+    assert described["mixed-ao"]["source"] == f"ca://{pv}ao"
+    assert described["mixed-longin"]["dtype"] == "integer"
+    assert list(await panel.describe_configuration()) == ["mixed-mode", "mixed-units"]
+    if monitor:
+        for sig in (panel.longin, panel.ao, panel.text):
+            assert sig.backend.get_reading_nowait() is not None  # type: ignore[attr-defined]
+            sig.backend._close_monitor()  # type: ignore[attr-defined]
