@@ -14,6 +14,7 @@ and the fix.
     │   ├── IllegalStateError         a transition the state machine forbids
     │   ├── InvalidPlanError          RE was given something that is not a plan
     │   └── PlanError                 a plan step was invalid (names the step + object)
+    │       └── PlanLimitError            a trajectory leaves a motor's limits (before the run)
     ├── RunInterrupted            a run ended early on request (abort/stop/halt)
     ├── WriterError               a writer could not write (destination, order)
     ├── CatalogError              catalog storage / lookup failed
@@ -35,6 +36,7 @@ __all__ = [
     "IllegalStateError",
     "InvalidPlanError",
     "PlanError",
+    "PlanLimitError",
     "QueueError",
     "RunInterrupted",
     "RunNotFound",
@@ -88,3 +90,7 @@ class RunNotFound(CatalogError, KeyError):
 
 class QueueError(AcqError):
     """The queue service rejected a request; the message names the parameter."""
+
+
+class PlanLimitError(PlanError):
+    """A plan's trajectory goes outside a motor's limits; raised before the run starts."""

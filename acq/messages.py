@@ -13,11 +13,12 @@ layering, so both plans and the engine can import it.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Hashable
 from contextvars import ContextVar, Token
 from typing import Any, Protocol
 
-from acq._exceptions import PlanError
+from acq._exceptions import InvalidPlanError, PlanError
 
 __all__ = ["MessageHandler", "Msg", "bind_handler", "current_handler", "send", "unbind_handler"]
 
@@ -93,6 +94,27 @@ def bind_handler(handler: MessageHandler) -> Token[MessageHandler | None]:
 def unbind_handler(token: Token[MessageHandler | None]) -> None:
     """Restore the binding that was in force before :func:`bind_handler`."""
     _handler.reset(token)
+
+
+def _check_unstarted(plan: Any) -> None:
+    """Raise InvalidPlanError if the coroutine or generator ``plan`` already ran (or runs).
+
+    Plans are single-use: ``RE(p)`` twice with the same ``p`` would otherwise fail with
+    a bare RuntimeError (coroutines) or silently do nothing (generators).
+    """
+    if inspect.iscoroutine(plan):
+        started = inspect.getcoroutinestate(plan) != inspect.CORO_CREATED
+    elif inspect.isgenerator(plan):
+        started = inspect.getgeneratorstate(plan) != inspect.GEN_CREATED
+    else:
+        return
+    if started:
+        name = getattr(plan, "__qualname__", type(plan).__name__)
+        raise InvalidPlanError(
+            f"the plan {name!r} has already been run: plans are single-use coroutines "
+            "(or generators). Fix: call the plan function again for a fresh plan, e.g. "
+            "RE(scan(...)) each time, not RE(p) twice."
+        )
 
 
 async def send(msg: Msg) -> Any:

@@ -16,6 +16,7 @@ __all__ = [
     "Configurable",
     "Flyable",
     "HasHints",
+    "HasLimits",
     "HasName",
     "Locatable",
     "Location",
@@ -98,6 +99,17 @@ class Movable(Protocol):
     """``set(value)`` returning a Status."""
 
     def set(self, value: Any) -> Status: ...
+
+
+@runtime_checkable
+class HasLimits(Protocol):
+    """``get_limits()``: the ``(low, high)`` positions ``set`` accepts, ``None`` for no bound.
+
+    Reading them moves nothing. Plans check a whole trajectory against them before
+    a run starts, and ``plans.sim`` uses them for dry runs.
+    """
+
+    async def get_limits(self) -> tuple[float | None, float | None]: ...
 
 
 @runtime_checkable

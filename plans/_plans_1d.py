@@ -20,7 +20,13 @@ from plans._plans_core import (
 )
 from plans._stubs_steps import one_shot, repeat
 from plans._trajectory import Trajectory, _inner_list_product, _inner_product
-from plans._util import _check_args_groups, _check_detectors, _check_movable, _check_num
+from plans._util import (
+    _check_args_groups,
+    _check_detectors,
+    _check_movable,
+    _check_num,
+    _check_real,
+)
 from plans._wrappers_run import run_wrapper, stage_wrapper
 
 
@@ -67,7 +73,7 @@ def _scan_groups(plan: str, args: Sequence[Any], num: Any) -> tuple[list[list[An
                 f"{len(args)} positional value(s): {list(args)!r}."
             )
         args, num = args[:-1], args[-1]
-    groups = _check_args_groups(plan, args, 3, "motor, start, stop")
+    groups = _check_args_groups(plan, args, 3, "motor, start, stop", numbers=(1, 2))
     return groups, _check_num(plan, "num", num)
 
 
@@ -133,6 +139,8 @@ def _scan_1d_like(
 ) -> Plan:
     dets = _check_detectors(plan, detectors)
     _check_movable(plan, "motor", motor)
+    _check_real(plan, "start", start)
+    _check_real(plan, "stop", stop)
     n = _check_num(plan, "num", num)
     base = {
         "detectors": [d.name for d in dets],
@@ -199,7 +207,7 @@ def list_scan(
 ) -> Plan:
     """Move motors together through explicit lists: ``list_scan([det], m1, [1, 2], m2, [3, 4])``."""
     dets = _check_detectors("list_scan", detectors)
-    groups = _check_args_groups("list_scan", args, 2, "motor, [positions]")
+    groups = _check_args_groups("list_scan", args, 2, "motor, [positions]", nonempty=(1,))
     groups = [[m, list(pos)] for m, pos in groups]
     lengths = {m.name: len(pos) for m, pos in groups}
     if len(set(lengths.values())) > 1:

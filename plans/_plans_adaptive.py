@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from acq._exceptions import PlanError
 from acq.messages import Msg, send
+from plans._limits import _checked_run
 from plans._plans_core import Plan, _dimensions, _merge, _relative_call
 from plans._stubs_steps import _read_all, mv, trigger_and_read
 from plans._util import _check_detectors, _check_movable, _check_num, _group, _separate_devices
-from plans._wrappers_run import run_wrapper, stage_wrapper
 
 
 def _with_dims(base: dict[str, Any], md: Mapping[str, Any] | None, motor: Any) -> dict[str, Any]:
@@ -119,7 +120,8 @@ def adaptive_scan(
         "hints": {},
     }
     _md = _with_dims(base, md, motor)
-    core = _adaptive_core(
+    core = partial(
+        _adaptive_core,
         dets,
         target_field,
         motor,
@@ -131,7 +133,8 @@ def adaptive_scan(
         backstep,
         threshold,
     )
-    return stage_wrapper(run_wrapper(core, md=_md), [*dets, motor])
+    field = ("target_field", target_field, [*dets, motor])
+    return _checked_run(core, _md, [*dets, motor], axes=[(motor, [start, stop])], field=field)
 
 
 def rel_adaptive_scan(
@@ -245,8 +248,9 @@ def tune_centroid(
         "hints": {},
     }
     _md = _with_dims(base, md, motor)
-    core = _tune_core(dets, signal, motor, start, stop, min_step, num, step_factor, snake)
-    return stage_wrapper(run_wrapper(core, md=_md), [*dets, motor])
+    core = partial(_tune_core, dets, signal, motor, start, stop, min_step, num, step_factor, snake)
+    field = ("signal", signal, [*dets, motor])
+    return _checked_run(core, _md, [*dets, motor], axes=[(motor, [start, stop])], field=field)
 
 
 async def _tweak_core(detector: Any, target_field: str, motor: Any, step: float) -> None:
@@ -301,6 +305,6 @@ def tweak(
     if dims is not None:
         base["hints"] = {"dimensions": dims}
     _md = _merge(base, md)
-    return stage_wrapper(
-        run_wrapper(_tweak_core(detector, target_field, motor, step), md=_md), [detector, motor]
-    )
+    core = partial(_tweak_core, detector, target_field, motor, step)
+    field = ("target_field", target_field, [detector])
+    return _checked_run(core, _md, [detector, motor], field=field)

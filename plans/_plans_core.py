@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
 from acq._exceptions import PlanError
+from plans._limits import _check_limits
 from plans._relative import relative_set_wrapper, reset_positions_wrapper
 from plans._stubs_steps import one_nd_step
 from plans._trajectory import Trajectory
@@ -138,6 +139,7 @@ async def _scan_nd_plan(
     dets: list[Any], traj: Trajectory, per_step: PerStep, md: dict[str, Any]
 ) -> Any:
     """The coroutine scan_nd returns; plans.sim reads its arguments for a vectorised dry run."""
+    await _check_limits(str(md.get("plan_name", "scan_nd")), traj._axes)
     run = run_wrapper(_step_loop(dets, traj, per_step), md=md)
     return await stage_wrapper(run, [*dets, *traj.keys])
 

@@ -8,7 +8,14 @@ from typing import Any
 from acq._exceptions import PlanError
 from plans._plans_core import PATTERNS, PerStep, Plan, _dimensions, _merge, _relative, scan_nd
 from plans._trajectory import _outer_list_product, _outer_product
-from plans._util import _check_args_groups, _check_detectors, _check_num, _describe, _is_movable
+from plans._util import (
+    _check_args_groups,
+    _check_detectors,
+    _check_num,
+    _check_real,
+    _describe,
+    _is_movable,
+)
 
 
 def _motor_slots_ok(args: Sequence[Any], slots: set[int]) -> bool:
@@ -37,6 +44,9 @@ def _grid_chunks(plan: str, args: Sequence[Any]) -> tuple[list[list[Any]], bool]
         chunks = [[*args[0:4], False]] + [list(args[i : i + 5]) for i in range(4, n, 5)]
     for k, chunk in enumerate(chunks):
         _check_num(plan, f"num of axis {k} ({getattr(chunk[0], 'name', chunk[0])})", chunk[3])
+        first = 4 * k if new_ok else max(0, 5 * k - 1)
+        _check_real(plan, f"args[{first + 1}]", chunk[1], "start")
+        _check_real(plan, f"args[{first + 2}]", chunk[2], "stop")
     return chunks, old_ok and not new_ok
 
 

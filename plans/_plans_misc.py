@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from acq._exceptions import PlanError
-from plans._plans_core import Plan, _merge
+from plans._plans_core import Plan
 from plans._stubs_msgs import close_run, collect, complete, kickoff, open_run, sleep
 from plans._wrappers_run import run_wrapper
 from plans._wrappers_supp import monitor_during_wrapper
@@ -29,7 +29,7 @@ def ramp_plan(
     """Start a ramp with ``go_plan`` (it returns a status) and run ``inner_plan_func``
     repeatedly, every ``period`` s, until the status is done; ``monitor_sig`` is
     monitored throughout. Raises :class:`RampFail` after ``timeout`` s."""
-    _md = _merge({"plan_name": "ramp_plan"}, md)
+    _md = {"plan_name": "ramp_plan", **(md or {})}
 
     async def polling() -> None:
         fail_time = None if timeout is None else time.monotonic() + timeout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Iterable
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from acq.messages import Msg, send
@@ -11,6 +12,11 @@ from plans._mutator import Forward, _replace, plan_mutator
 from plans._util import _group, _hinted_fields
 
 T = TypeVar("T")
+
+# (devices or None for all, {id(device): start position}) of each relative_set_wrapper
+# being awaited, outermost first: plans checking limits up front add these offsets
+_Frame = tuple[list[Any] | None, dict[int, Any]]
+_frames: ContextVar[tuple[_Frame, ...]] = ContextVar("acq_relative_frames", default=())
 
 
 async def _initial_position(obj: Any) -> Any:
@@ -30,6 +36,20 @@ async def _initial_position(obj: Any) -> Any:
 
 def _eligible(devices: list[Any] | None, obj: Any) -> bool:
     return devices is None or any(obj is d for d in devices)
+
+
+async def _relative_offset(obj: Any) -> tuple[Any, list[Any]]:
+    """What the enclosing relative_set_wrappers will add to ``obj``'s set values, and the
+    start positions making it up (located now, once: the wrappers reuse them)."""
+    offset: Any = 0
+    starts: list[Any] = []
+    for devs, initial in _frames.get():
+        if _eligible(devs, obj):
+            if id(obj) not in initial:
+                initial[id(obj)] = await _initial_position(obj)
+            offset = offset + initial[id(obj)]
+            starts.append(initial[id(obj)])
+    return offset, starts
 
 
 async def relative_set_wrapper(plan: Awaitable[T], devices: Iterable[Any] | None = None) -> T:
@@ -52,7 +72,11 @@ async def relative_set_wrapper(plan: Awaitable[T], devices: Iterable[Any] | None
             msg = _replace(msg, args=(initial[key] + rel,))
         return await forward(msg)
 
-    return await plan_mutator(plan, intercept)
+    token = _frames.set((*_frames.get(), (devs, initial)))
+    try:
+        return await plan_mutator(plan, intercept)
+    finally:
+        _frames.reset(token)
 
 
 async def reset_positions_wrapper(plan: Awaitable[T], devices: Iterable[Any] | None = None) -> T:
@@ -66,6 +90,8 @@ async def reset_positions_wrapper(plan: Awaitable[T], devices: Iterable[Any] | N
         return await forward(msg)
 
     async def reset() -> None:
+        if not initial:
+            return  # nothing was moved (e.g. a plan refused before its first set)
         group = _group("reset")
         for obj, value in initial.values():
             await send(Msg("set", obj, value, group=group))

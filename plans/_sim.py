@@ -1,9 +1,13 @@
 """The simulator: a message handler that answers every message without hardware.
 
-It never calls a device's backend (unless ``read_devices=True``): positions are
-tracked from the plan's own ``set`` messages, readings are synthesised (or
-computed by user-supplied ``responses``), and the time each step would take is
-estimated from motor velocities and detector exposure times.
+It never moves or triggers a device and reads no detector (unless
+``read_devices=True``): positions are tracked from the plan's own ``set``
+messages, readings are synthesised (or computed by user-supplied ``responses``),
+and the time each step would take is estimated from motor velocities and
+detector exposure times. What it does ask a motor, once, is read-only: its limits
+(``get_limits()``, see ``devices.protocols.HasLimits``, or a ``limits`` tuple) and
+its velocity (a number, or a signal such as SimMotor's and EpicsMotor's
+``velocity``, whose value is read).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 
 from acq._exceptions import PlanError
 from acq.messages import Msg
+from plans._limits import _device_limits, _limit_pair
 from plans._sim_docs import _SimDocs
 from plans._util import _hinted_fields
 
@@ -86,6 +91,7 @@ class Simulator:
     """
 
     concurrent_reads = False
+    checks_limits = True  # plans leave their up-front limit checks to the simulator
 
     def __init__(
         self,
@@ -155,6 +161,8 @@ class Simulator:
         handler = self._dispatch.get(msg.command)
         if handler is None:
             return None
+        if msg.command == "set" and id(msg.obj) not in self._limits:
+            await self._learn(msg.obj)
         if self._read_devices and msg.command in ("locate", "set", "read"):
             for obj in (msg.obj, *msg.args) if msg.command == "locate" else (msg.obj,):
                 await self._seed(obj)
@@ -181,23 +189,23 @@ class Simulator:
             self._positions[key] = 0.0 if pos is None else pos
         return self._positions[key]
 
-    def _limits_of(self, obj: Any) -> tuple[float, float] | None:
+    async def _learn(self, obj: Any) -> None:
+        """Ask a motor, once and read-only, for its limits and velocity (unless overridden)."""
         key = id(obj)
-        if key not in self._limits:
-            lim: Any = self._limits_override.get(key, getattr(obj, "limits", None))
-            ok = isinstance(lim, tuple | list) and len(lim) == 2
-            if ok and all(_number(v) is not None for v in lim) and tuple(lim) != (0, 0):
-                self._limits[key] = (float(min(lim)), float(max(lim)))
-            else:
-                self._limits[key] = None
-        return self._limits[key]
+        if key in self._limits_override:
+            self._limits[key] = _limit_pair(self._limits_override[key])
+        else:
+            self._limits[key] = await _device_limits(obj)
+        v: Any = self._velocity_override.get(key, getattr(obj, "velocity", None))
+        if callable(getattr(v, "get_value", None)):  # a signal, e.g. SimMotor.velocity
+            v = await v.get_value()
+        self._velocity[key] = _number(v) or None
+
+    def _limits_of(self, obj: Any) -> tuple[float, float] | None:
+        return self._limits.get(id(obj))
 
     def _velocity_of(self, obj: Any) -> float | None:
-        key = id(obj)
-        if key not in self._velocity:
-            v = self._velocity_override.get(key, getattr(obj, "velocity", None))
-            self._velocity[key] = _number(v) if _number(v) else None
-        return self._velocity[key]
+        return self._velocity.get(id(obj))
 
     def _exposure_of(self, obj: Any) -> float:
         key = id(obj)

@@ -18,6 +18,7 @@ from acq._exceptions import PlanError
 from acq.messages import Msg
 from plans._plans_core import _scan_nd_plan
 from plans._sim import SimResult, Simulator
+from plans._stubs_msgs import _json_shaped
 from plans._stubs_steps import one_nd_step
 from plans._trajectory import Trajectory
 from plans._util import _separate_devices
@@ -77,7 +78,7 @@ def _fast_simulate(sim: Simulator, parts: tuple[list[Any], Trajectory, dict[str,
     if n == 0 or any(a.ndim != 1 for a in arrays):
         return None
     res: SimResult = sim.result
-    uid = sim._open_run(Msg("open_run", **md))
+    uid = sim._open_run(Msg("open_run", **_json_shaped(md)))
     move = np.zeros(n)
     found: list[tuple[int, int, str]] = []
     for k, ((motor, _), arr) in enumerate(zip(traj._axes, arrays, strict=True)):

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from acq._exceptions import PlanError
-from acq.messages import Msg, bind_handler, unbind_handler
+from acq.messages import Msg, _check_unstarted, bind_handler, unbind_handler
 from plans._sim import SimResult, Simulator
 from plans._sim_fast import _fast_simulate, _scan_parts
 
@@ -44,10 +44,13 @@ async def simulate(
     default per_step) is checked from its trajectory with numpy instead of
     message by message (same results; ``result.method == "trajectory"``).
     """
+    _check_unstarted(plan)
     sim = Simulator(**options)
     parts = _scan_parts(plan) if vectorize and _vectorizable(options) else None
     if parts is not None:
         try:
+            for motor in parts[1].keys:
+                await sim._learn(motor)
             uid = _fast_simulate(sim, parts)
         except BaseException:
             plan.close()  # type: ignore[union-attr]
@@ -102,15 +105,17 @@ async def summarize_plan(
 
 async def check_limits(plan: Awaitable[Any] | Generator[Any, Any, Any], **options: Any) -> None:
     """Raise :class:`acq.PlanError` naming the device, value and limits of the first
-    ``set`` outside a device's limits (its ``limits`` attribute, or ``limits={dev: (lo, hi)}``)."""
+    ``set`` outside a device's limits: its ``get_limits()`` (``devices.protocols.HasLimits``,
+    e.g. SimMotor, EpicsMotor), else its ``limits`` tuple, or ``limits={dev: (lo, hi)}``."""
     await simulate(plan, strict=True, max_messages=0, keep_points=False, **options)
 
 
 async def estimate_duration(
     plan: Awaitable[Any] | Generator[Any, Any, Any], **options: Any
 ) -> float:
-    """Seconds ``plan`` would take: moves at the motors' ``velocity``, triggers taking the
-    detectors' exposure time, sleeps; instant where nothing is known."""
+    """Seconds ``plan`` would take: moves at the motors' ``velocity`` (a number or a
+    signal's value), triggers taking the detectors' exposure time, sleeps; instant where
+    nothing is known."""
     result = await simulate(plan, max_messages=0, keep_points=False, **options)
     return result.duration
 

@@ -7,6 +7,13 @@ from typing import Any
 import numpy as np
 
 from plans._trajectory import Trajectory
+from plans._util import _check_positive
+
+
+def _check_spacing(plan: str, dr: Any, dr_y: Any, density: str, value: Any) -> None:
+    _check_positive(plan, "dr", dr)
+    _check_positive(plan, "dr_y", dr_y, optional=True)
+    _check_positive(plan, density, value)
 
 
 def _aspect(dr: float, dr_y: float | None) -> float:
@@ -24,6 +31,7 @@ def _spiral_points(
     tilt: float,
 ) -> tuple[list[float], list[float]]:
     """Rings ``dr`` apart, ``nth`` points per ring per ring number, clipped to the box."""
+    _check_spacing("spiral", dr, dr_y, "nth", nth)
     aspect = _aspect(dr, dr_y)
     half_x, half_y = x_range / 2, y_range / (2 * aspect)
     rings = 1 + int(np.sqrt(half_x**2 + half_y**2) / dr)
@@ -53,6 +61,7 @@ def _fermat_points(
     tilt: float,
 ) -> tuple[list[float], list[float]]:
     """Points at the golden angle with radius growing as sqrt(n), clipped to the box."""
+    _check_spacing("spiral_fermat", dr, dr_y, "factor", factor)
     aspect = _aspect(dr, dr_y)
     golden = 137.508 * np.pi / 180.0
     half_x, half_y = x_range / 2, y_range / (2 * aspect)

@@ -17,9 +17,19 @@ from plans._util import _group, _is_status, _separate_devices
 _NO_GROUP: Any = None
 
 
+def _json_shaped(value: Any) -> Any:
+    """``value`` with every tuple (at any depth in dicts and lists) turned into a list."""
+    if isinstance(value, dict):
+        return {k: _json_shaped(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_shaped(v) for v in value]
+    return value
+
+
 async def open_run(md: Mapping[str, Any] | None = None) -> Any:
-    """Open a run; the start document carries ``md``. Returns the run uid."""
-    return await send(Msg("open_run", **(md or {})))
+    """Open a run; the start document carries ``md`` (tuples become lists, as in JSON).
+    Returns the run uid."""
+    return await send(Msg("open_run", **_json_shaped(dict(md or {}))))
 
 
 async def close_run(exit_status: str | None = None, reason: str | None = None) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
+from numbers import Real
 from typing import Any
 
 from acq._exceptions import PlanError
@@ -104,13 +105,59 @@ def _check_num(plan: str, param: str, num: Any, minimum: int = 1) -> int:
     return int(num)
 
 
-def _check_args_groups(plan: str, args: Sequence[Any], size: int, pattern: str) -> list[Any]:
+def _check_real(plan: str, param: str, value: Any, what: str = "a number") -> Any:
+    """``value`` if it is a real number (not a bool), else PlanError naming ``param``."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise PlanError(
+            f"{plan}(): parameter {param!r} ({what}) must be a number, got "
+            f"{type(value).__name__} {value!r}."
+        )
+    return value
+
+
+def _check_positive(plan: str, param: str, value: Any, *, optional: bool = False) -> Any:
+    """``value`` if it is a number > 0 (or None when ``optional``), else PlanError."""
+    if optional and value is None:
+        return value
+    _check_real(plan, param, value)
+    if not value > 0:
+        raise PlanError(f"{plan}(): parameter {param!r} must be > 0, got {value!r}.")
+    return value
+
+
+def _check_args_groups(
+    plan: str,
+    args: Sequence[Any],
+    size: int,
+    pattern: str,
+    *,
+    numbers: Sequence[int] = (),
+    nonempty: Sequence[int] = (),
+) -> list[Any]:
+    """``args`` split in groups of ``size``, each starting with a movable; the slots in
+    ``numbers`` must be numbers, those in ``nonempty`` non-empty position lists."""
     if len(args) == 0 or len(args) % size:
         raise PlanError(
             f"{plan}(): parameter 'args' must be groups of {size} ({pattern}), got "
             f"{len(args)} value(s): {list(args)!r}."
         )
     groups = [list(args[i : i + size]) for i in range(0, len(args), size)]
+    names = pattern.split(", ")
     for k, group in enumerate(groups):
         _check_movable(plan, f"args[{k * size}]", group[0])
+        for i in numbers:
+            _check_real(plan, f"args[{k * size + i}]", group[i], names[i])
+        for i in nonempty:
+            if isinstance(group[i], str) or not isinstance(group[i], Iterable):
+                raise PlanError(
+                    f"{plan}(): parameter 'args[{k * size + i}]' ({names[i]}) must be a list "
+                    f"of positions, got {group[i]!r}."
+                )
+            group[i] = list(group[i])
+            if not group[i]:
+                raise PlanError(
+                    f"{plan}(): parameter 'args[{k * size + i}]' ({names[i]} of "
+                    f"{getattr(group[0], 'name', group[0])!r}) is empty. Fix: give at least "
+                    "one position."
+                )
     return groups

@@ -8,7 +8,7 @@ from collections.abc import Coroutine, Generator, Iterable
 from typing import Any
 
 from acq._exceptions import InvalidPlanError
-from acq.messages import MessageHandler
+from acq.messages import MessageHandler, _check_unstarted
 
 __all__: list[str] = []
 
@@ -50,6 +50,7 @@ def _plan_identity(plan: Any) -> tuple[str, dict[str, Any]]:
 
 def _as_coroutine(plan: Any, handler: MessageHandler) -> Coroutine[Any, Any, Any]:
     """The coroutine that runs ``plan``, or InvalidPlanError saying what was wrong."""
+    _check_unstarted(plan)
     if inspect.iscoroutine(plan):
         return plan
     if inspect.isgenerator(plan) or (

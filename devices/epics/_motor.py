@@ -56,6 +56,12 @@ class EpicsMotor(StandardReadable):
         super().set_name(name)
         self.user_readback.set_name(name)
 
+    async def get_limits(self) -> tuple[float | None, float | None]:
+        """``(LLM, HLM)``, or ``(None, None)`` when LLM >= HLM (the record then has no soft
+        limits); ``devices.protocols.HasLimits``. Reads the two fields, moves nothing."""
+        low, high = await asyncio.gather(self.low_limit.get_value(), self.high_limit.get_value())
+        return (low, high) if low < high else (None, None)
+
     async def _check_limits(self, value: float) -> None:
         low, high = await asyncio.gather(self.low_limit.get_value(), self.high_limit.get_value())
         if low < high and not low <= value <= high:

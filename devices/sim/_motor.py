@@ -223,6 +223,13 @@ class SimMotor(StandardReadable):
         self._stop.set()
         await self.user_setpoint.set(await self.user_readback.get_value())
 
+    async def get_limits(self) -> tuple[float | None, float | None]:
+        """``(low, high)`` of the setpoint's control limits, ``None`` where unbounded
+        (``devices.protocols.HasLimits``); read from its data key, nothing moves."""
+        key = (await self.user_setpoint.describe())[self.user_setpoint.name]
+        control = key.get("limits", {}).get("control", {})
+        return control.get("low"), control.get("high")
+
     async def locate(self) -> dict[str, float]:
         """``{"setpoint": ..., "readback": ...}``."""
         return {

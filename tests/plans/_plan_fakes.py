@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,8 +101,14 @@ class FakeFlyer:
         return {}
 
 
+def jsonable(value: Any) -> Any:
+    """``value`` as it comes back from JSON (tuples become lists, numpy ints strings)."""
+    return json.loads(json.dumps(value, default=repr))
+
+
 def normalized_stream(msgs: list[Any]) -> list[tuple[Any, ...]]:
-    """(command, obj name, args, kwargs) with group names renamed by first appearance."""
+    """(command, obj name, args, kwargs) with group names renamed by first appearance;
+    open_run's metadata as JSON has it (bluesky keeps tuples there, acq writes lists)."""
     groups: dict[Any, str] = {}
     out = []
     for m in msgs:
@@ -117,8 +124,8 @@ def normalized_stream(msgs: list[Any]) -> list[tuple[Any, ...]]:
         )
         if m.command == "sleep":
             args = ()
-        if m.command == "open_run":  # start metadata: bluesky's tuples are lists in ours
-            kwargs = _lists(kwargs)
+        if m.command == "open_run":
+            kwargs = jsonable(kwargs)
         out.append((m.command, getattr(m.obj, "name", m.obj), args, kwargs, m.run))
     return out
 
@@ -206,21 +213,3 @@ def same_trajectory(a: list[tuple[str, Any]], b: list[tuple[str, Any]]) -> bool:
         return False
     return bool(np.allclose([v for _, v in a], [v for _, v in b], rtol=1e-12, atol=1e-12))
 
-
-def _lists(value: Any) -> Any:
-    """``value`` with every tuple a list (as in JSON), recursively."""
-    if isinstance(value, tuple | list):
-        return [_lists(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _lists(v) for k, v in value.items()}
-    return value
-
-
-def _has_tuple(value: Any) -> bool:
-    if isinstance(value, tuple):
-        return True
-    if isinstance(value, list):
-        return any(_has_tuple(v) for v in value)
-    if isinstance(value, dict):
-        return any(_has_tuple(v) for v in value.values())
-    return False

@@ -10,7 +10,8 @@ from _plan_fakes import FakeDetector, FakeMotor
 
 import plans
 from acq import PlanError
-from plans.sim import check_limits
+from acq.messages import bind_handler, unbind_handler
+from plans.sim import Simulator, check_limits, simulate
 
 det = FakeDetector("det")
 m1, m2 = FakeMotor("m1"), FakeMotor("m2")
@@ -105,6 +106,32 @@ BAD: dict[str, tuple[Callable[[], Any], str]] = {
         lambda: plans.Trajectory([(m1, [1, 2]), (m2, [1])]),
         "expected 2",
     ),
+    "spiral dr 0": (lambda: plans.spiral([det], m1, m2, 0, 0, 1, 1, 0, 3), "'dr'"),
+    "spiral nth 0": (lambda: plans.spiral([det], m1, m2, 0, 0, 1, 1, 0.1, 0), "'nth'"),
+    "rel_spiral dr_y 0": (
+        lambda: plans.rel_spiral([det], m1, m2, 1, 1, 0.1, 3, dr_y=0),
+        "'dr_y'",
+    ),
+    "spiral_fermat factor 0": (
+        lambda: plans.spiral_fermat([det], m1, m2, 0, 0, 1, 1, 0.1, 0),
+        "'factor'",
+    ),
+    "spiral_fermat dr negative": (
+        lambda: plans.spiral_fermat([det], m1, m2, 0, 0, 1, 1, -0.1, 2),
+        "'dr'",
+    ),
+    "rel_scan start not a number": (
+        lambda: plans.rel_scan([det], m1, "a", 1, 3),
+        "'args\\[1\\]'.*start.*'a'",
+    ),
+    "scan stop not a number": (lambda: plans.scan([det], m1, 0, None, 3), "'args\\[2\\]'"),
+    "log_scan start not a number": (lambda: plans.log_scan([det], m1, "0", 1, 3), "'start'"),
+    "grid_scan stop not a number": (
+        lambda: plans.grid_scan([det], m1, 0, "1", 3),
+        "'args\\[2\\]'",
+    ),
+    "list_scan empty": (lambda: plans.list_scan([det], m1, []), "'args\\[1\\]'.*empty"),
+    "rel_list_scan empty": (lambda: plans.rel_list_scan([det], m1, []), "empty"),
     "trajectory motor twice": (lambda: plans.Trajectory([(m1, [1]), (m1, [2])]), "twice"),
     "trajectory zip lengths": (
         lambda: plans.Trajectory.axis(m1, [1, 2]) + plans.Trajectory.axis(m2, [1]),
@@ -130,6 +157,62 @@ async def test_limits_violation_is_found_before_running() -> None:
     with pytest.raises(PlanError, match="outside its limits"):
         await check_limits(plans.grid_scan([det], m, -6, 0, 3, m2, 0, 1, 2))
     assert m.position == 0.0
+
+
+async def _record(plan: Any, sent: list[str]) -> None:
+    """Run ``plan`` in the simulator, noting the commands it sends in ``sent``."""
+
+    class Recorder:
+        async def process(self, msg: Any) -> Any:
+            sent.append(msg.command)
+            return await sim.process(msg)
+
+    sim = Simulator(responses={det: lambda pos: 1.0})
+    token = bind_handler(Recorder())
+    try:
+        await plan
+    finally:
+        unbind_handler(token)
+
+
+LATE: dict[str, tuple[Callable[[], Any], str]] = {
+    "tweak unknown field": (lambda: plans.tweak(det, "nope", m1, 1), "'target_field' 'nope'"),
+    "adaptive_scan unknown field": (
+        lambda: plans.adaptive_scan([det], "nope", m1, 0, 1, 0.1, 0.5, 1, True),
+        "'target_field' 'nope'.*\\['det', 'm1'\\]",
+    ),
+    "rel_adaptive_scan unknown field": (
+        lambda: plans.rel_adaptive_scan([det], "nope", m1, 0, 1, 0.1, 0.5, 1, True),
+        "'target_field' 'nope'",
+    ),
+    "tune_centroid unknown signal": (
+        lambda: plans.tune_centroid([det], "nope", m1, 0, 1, 0.1, 5),
+        "'signal' 'nope'",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(LATE))
+async def test_fields_are_checked_before_any_message(name: str) -> None:
+    make, match = LATE[name]
+    sent: list[str] = []
+    with pytest.raises(PlanError, match=match):
+        await _record(make(), sent)
+    assert sent == []
+
+
+async def test_a_plan_coroutine_is_single_use() -> None:
+    import acq
+
+    plan = plans.count([det])
+    RE = acq.RunEngine()
+    await RE(plan)
+    with pytest.raises(acq.AcqError, match=r"single-use.*call the plan function again"):
+        await RE(plan)
+    spent = plans.count([det])
+    await simulate(spent)
+    with pytest.raises(acq.AcqError, match="single-use"):
+        await simulate(spent)
 
 
 def test_plan_error_is_an_acq_error() -> None:

@@ -6,14 +6,14 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+import bluesky.plan_stubs as bps
 import bluesky.plans as bp
 import pytest
 from _plan_fakes import (
     FakeDetector,
     FakeMotor,
-    _has_tuple,
-    _lists,
     gaussian,
+    jsonable,
     run_bluesky,
     run_ours,
     same_trajectory,
@@ -21,6 +21,7 @@ from _plan_fakes import (
 from cycler import cycler
 
 import plans
+import plans.stubs as ps
 
 
 class Devs:
@@ -32,18 +33,17 @@ class Devs:
         self.m3 = FakeMotor("m3", 2.0)
 
 
-# bluesky gives these plans' motors as a tuple in argument order: keep the order check
-_ORDERED_MOTORS = ("grid_scan", "rel_grid_scan", "list_grid_scan", "rel_list_grid_scan")
+def _motor_order_free(name: str) -> bool:
+    """bluesky's scan_nd names motors in ``cycler.keys`` order, which is a set's order; the
+    spirals and scan_nd leave 'motors' (and scan_nd its dimensions) to it. Every other
+    plan writes its own ordered list, so order is compared there."""
+    return name.startswith(("scan_nd", "spiral", "rel_spiral"))
 
 
-def _normalized(starts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """bluesky's scan_nd lists motors in the order of a set (cycler.keys); ours keeps
-    the trajectory's order. Compare scan_nd-made motor lists as sets. bluesky puts
-    tuples where JSON (and acq's documents) have lists: compare as lists."""
+def _normalized(name: str, starts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
-    for md in starts:
-        md = _lists(md)
-        if isinstance(md.get("motors"), list) and md["plan_name"] not in _ORDERED_MOTORS:
+    for md in jsonable(starts):
+        if _motor_order_free(name) and isinstance(md.get("motors"), list):
             md["motors"] = sorted(md["motors"])
             dims = md.get("hints", {}).get("dimensions")
             if md["plan_name"] == "scan_nd" and dims:
@@ -113,8 +113,8 @@ async def test_trajectory_and_start_md_match_bluesky(name: str) -> None:
     theirs = run_bluesky(case(bp, d))
     ours = await run_ours(case(plans, d))
     assert same_trajectory(ours.sets, theirs.sets), (ours.sets, theirs.sets)
-    assert _normalized(ours.starts) == _normalized(theirs.starts)
-    assert not _has_tuple(ours.starts)  # JSON-shaped: lists, not tuples
+    assert _normalized(name, ours.starts) == _normalized(name, theirs.starts)
+    assert ours.starts == jsonable(ours.starts), "start documents must be JSON-shaped"
     assert len(ours.starts) == 1 or name == "fly"
     assert ours.commands.count("save") == theirs.commands.count("save")
 
@@ -161,7 +161,58 @@ async def test_adaptive_plans_follow_the_readings_like_bluesky(name: str) -> Non
     ours = await run_ours(case(plans, d), responses=responses(d), inputs=inputs)
     assert len(ours.sets) >= 3
     assert same_trajectory(ours.sets, theirs.sets), (ours.sets, theirs.sets)
-    assert _normalized(ours.starts) == _normalized(theirs.starts)
+    assert _normalized(name, ours.starts) == _normalized(name, theirs.starts)
+    assert ours.starts == jsonable(ours.starts)
+
+
+class CountdownStatus:
+    """A ramp's status: done once it has been asked ``polls`` times."""
+
+    success = True
+
+    def __init__(self, polls: int) -> None:
+        self.left = polls
+
+    @property
+    def done(self) -> bool:
+        self.left -= 1
+        return self.left < 0
+
+    def exception(self, timeout: float | None = None) -> None:
+        return None
+
+    def add_callback(self, cb: Any) -> None:
+        cb(self)
+
+
+@pytest.mark.parametrize("pre_data", [True, False])
+async def test_ramp_plan_matches_bluesky(pre_data: bool) -> None:
+    d = Devs()
+
+    def go_bluesky() -> Any:
+        yield from bps.abs_set(d.m2, 5.0)
+        return CountdownStatus(3)
+
+    async def go_ours() -> Any:
+        await ps.abs_set(d.m2, 5.0)
+        return CountdownStatus(3)
+
+    md = {"purpose": "ramp"}
+    theirs = run_bluesky(
+        bp.ramp_plan(
+            go_bluesky(), d.m3, lambda: bps.trigger_and_read([d.det, d.m1]), pre_data, md=md
+        )
+    )
+    ours = await run_ours(
+        plans.ramp_plan(
+            go_ours(), d.m3, lambda: ps.trigger_and_read([d.det, d.m1]), pre_data, md=md
+        )
+    )
+    assert ours.sets == theirs.sets == [("m2", 5.0)]
+    assert ours.commands.count("save") == theirs.commands.count("save") == 4 + pre_data
+    assert [c for c in ours.commands if c != "wait"] == [c for c in theirs.commands if c != "wait"]
+    assert _normalized("ramp_plan", ours.starts) == _normalized("ramp_plan", theirs.starts)
+    assert ours.starts == jsonable(ours.starts)
 
 
 async def test_tune_centroid_ends_on_the_peak() -> None:

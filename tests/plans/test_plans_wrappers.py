@@ -13,8 +13,7 @@ from _plan_fakes import (
     FakeDetector,
     FakeFlyer,
     FakeMotor,
-    _has_tuple,
-    _lists,
+    jsonable,
     normalized_stream,
     run_bluesky,
     run_ours,
@@ -69,10 +68,9 @@ async def test_wrapper_stream_matches_bluesky(name: str) -> None:
     theirs = run_bluesky(CASES[name](bpp, bp, bps))
     ours = await run_ours(CASES[name](pw, plans, ps))
     assert normalized_stream(ours.msgs) == normalized_stream(theirs.msgs)
-    assert ours.starts == _lists(theirs.starts)  # bluesky's tuples are lists in ours
-    assert not _has_tuple(ours.starts)
+    assert ours.starts == jsonable(theirs.starts)  # ours JSON-shaped: lists, not tuples
     if name == "stub_wrapper":
-        assert ours.ret == _lists(theirs.ret)
+        assert ours.ret == jsonable(theirs.ret)
 
 
 async def test_decorators_wrap_every_call() -> None:

@@ -96,3 +96,25 @@ async def test_motor_works_in_mock_mode_without_an_ioc() -> None:
     await m.set(3.0)
     assert await m.user_setpoint.get_value() == 3.0
     assert m.user_readback.source == "mock+ca://NO:SUCH:MOTOR.RBV"
+
+
+async def test_get_limits_reads_llm_and_hlm(motors: str) -> None:
+    m = await make_motor(motors, "y", "my")
+    assert await m.get_limits() == (-100.0, 100.0)
+    await m.high_limit.set(-100.0)  # LLM == HLM: the record has no soft limits
+    assert await m.get_limits() == (None, None)
+
+
+async def test_plans_check_the_soft_limits_before_the_run(motors: str) -> None:
+    import acq
+    import plans
+
+    m = await make_motor(motors, "y", "my")
+    await m.set(1.0)
+    RE = acq.RunEngine()
+    docs: list[str] = []
+    RE.subscribe(lambda name, doc: docs.append(name))
+    with pytest.raises(acq.PlanLimitError, match=r"'my' .*150\.0.*\[-100\.0, 100\.0\]"):
+        await RE(plans.scan([m], m, 0, 150, 3))
+    assert docs == []
+    assert await m.locate() == {"setpoint": 1.0, "readback": pytest.approx(1.0)}
