@@ -212,4 +212,3 @@ def same_trajectory(a: list[tuple[str, Any]], b: list[tuple[str, Any]]) -> bool:
     if [n for n, _ in a] != [n for n, _ in b]:
         return False
     return bool(np.allclose([v for _, v in a], [v for _, v in b], rtol=1e-12, atol=1e-12))
-
