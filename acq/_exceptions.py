@@ -17,7 +17,8 @@ and the fix.
     ├── RunInterrupted            a run ended early on request (abort/stop/halt)
     ├── WriterError               a writer could not write (destination, order)
     ├── CatalogError              catalog storage / lookup failed
-    │   └── RunNotFound               (also a KeyError)
+    │   ├── RunNotFound               (also a KeyError)
+    │   └── QueryError                a search query got a bad value (also a ValueError)
     └── QueueError                the queue service rejected a request
 
 ``devices`` has its own root, ``devices.DeviceError``, because ``devices`` is
@@ -35,6 +36,7 @@ __all__ = [
     "IllegalStateError",
     "InvalidPlanError",
     "PlanError",
+    "QueryError",
     "QueueError",
     "RunInterrupted",
     "RunNotFound",
@@ -85,6 +87,13 @@ class CatalogError(AcqError):
 class RunNotFound(CatalogError, KeyError):
     """No run matches the key (scan id, uid or uid prefix)."""
 
+    def __str__(self) -> str:  # KeyError's str() would repr-quote the message
+        return str(self.args[0]) if len(self.args) == 1 else super().__str__()
+
 
 class QueueError(AcqError):
     """The queue service rejected a request; the message names the parameter."""
+
+
+class QueryError(CatalogError, ValueError):
+    """A search query was given a value it cannot use; names the query and accepted forms."""
