@@ -17,9 +17,9 @@ and the fix.
     │       └── PlanLimitError            a trajectory leaves a motor's limits (before the run)
     ├── RunInterrupted            a run ended early on request (abort/stop/halt)
     ├── WriterError               a writer could not write (destination, order)
-    ├── CatalogError              catalog storage / lookup failed
-    │   └── RunNotFound               (also a KeyError)
-    └── QueueError                the queue service rejected a request
+    └── CatalogError              catalog storage / lookup failed
+        ├── RunNotFound               (also a KeyError)
+        └── QueryError                a search query got a bad value (also a ValueError)
 
 ``devices`` has its own root, ``devices.DeviceError``, because ``devices`` is
 usable without acq.
@@ -37,7 +37,7 @@ __all__ = [
     "InvalidPlanError",
     "PlanError",
     "PlanLimitError",
-    "QueueError",
+    "QueryError",
     "RunInterrupted",
     "RunNotFound",
     "WriterError",
@@ -87,10 +87,13 @@ class CatalogError(AcqError):
 class RunNotFound(CatalogError, KeyError):
     """No run matches the key (scan id, uid or uid prefix)."""
 
-
-class QueueError(AcqError):
-    """The queue service rejected a request; the message names the parameter."""
+    def __str__(self) -> str:  # KeyError's str() would repr-quote the message
+        return str(self.args[0]) if len(self.args) == 1 else super().__str__()
 
 
 class PlanLimitError(PlanError):
     """A plan's trajectory goes outside a motor's limits; raised before the run starts."""
+
+
+class QueryError(CatalogError, ValueError):
+    """A search query was given a value it cannot use; names the query and accepted forms."""

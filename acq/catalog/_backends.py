@@ -35,6 +35,8 @@ class _Backend(ABC):
     """One database: transactions for writes, plain queries for reads."""
 
     uri: str
+    #: SQL dialect, for the query translation in :mod:`._pushdown`.
+    dialect = "sqlite"
     #: SQL expression for the next metadata revision (evaluated inside a write).
     next_rev = "(SELECT COALESCE(MAX(rev), 0) + 1 FROM runs)"
 
@@ -116,7 +118,11 @@ class _SqliteBackend(_Backend):
         self._init_schema()
 
     def _types(self) -> dict[str, str]:
-        return {"blob": "BLOB", "bigint": "INTEGER"}
+        return {
+            "blob": "BLOB",
+            "bigint": "INTEGER",
+            "plan_name": "json_extract(start_doc, '$.plan_name')",
+        }
 
     def write(self, fn: Callable[[_Tx], T]) -> T:
         with self._lock:
@@ -170,6 +176,8 @@ class _PostgresBackend(_Backend):
     missing). ``connect`` is the connection factory (a seam for tests).
     """
 
+    dialect = "postgresql"
+
     def __init__(
         self,
         uri: str,
@@ -189,7 +197,11 @@ class _PostgresBackend(_Backend):
         self._init_schema()
 
     def _types(self) -> dict[str, str]:
-        return {"blob": "BYTEA", "bigint": "BIGINT"}
+        return {
+            "blob": "BYTEA",
+            "bigint": "BIGINT",
+            "plan_name": "(start_doc::jsonb ->> 'plan_name')",
+        }
 
     def _connection(self) -> Any:
         if self._conn is None or self._conn.closed:

@@ -12,6 +12,7 @@ from acq._exceptions import CatalogError, DocumentValidationError, RunNotFound
 from acq.catalog._backends import _Backend, _open_backend
 from acq.catalog._ingest import _Ingestor
 from acq.catalog._paths import _default_catalog_path
+from acq.catalog._pushdown import _clause, _join
 from acq.catalog._queries import _MISSING, Query, _lookup
 from acq.catalog._run import Run
 from acq.catalog._sources import IngestReport, _iter_file
@@ -182,7 +183,10 @@ class Catalog:
             return self._cache[1]
         entries = index.entries
         uids = index.by_time()
-        for q in self._queries:
+        narrowed = self._narrow()
+        if narrowed is not None:
+            uids = [u for u in uids if u in narrowed]
+        for q in self._queries:  # check the candidates: exactly the Python semantics
             uids = [u for u in uids if q.match(*entries[u])]
         key, descending = self._sort
         if key == "time":
@@ -195,6 +199,15 @@ class Catalog:
             ordered += [u for u in base if values[u][0] == 2]
         self._cache = (index.version, ordered)
         return ordered
+
+    def _narrow(self) -> set[str] | None:
+        """Candidate uids selected in SQL by the queries that translate (a superset)."""
+        dialect = self._backend.dialect
+        parts = [c for q in self._queries if (c := _clause(q, dialect)) is not None]
+        if not parts:
+            return None
+        sql, params = _join(parts, " AND ")
+        return {row[0] for row in self._backend.query(f"SELECT uid FROM runs WHERE {sql}", params)}
 
     def _run(self, uid: str) -> Run:
         start, stop = self._index.entries[uid]

@@ -11,11 +11,13 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from acq._exceptions import QueryError
 
 _MISSING: Any = object()
 Doc = Mapping[str, Any]
@@ -197,11 +199,23 @@ class Regex(Query):
     key: str
     pattern: str
     case_sensitive: bool = True
+    _compiled: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        flags = 0 if self.case_sensitive else re.IGNORECASE
+        try:
+            compiled = re.compile(self.pattern, flags)
+        except (re.error, TypeError) as exc:
+            raise QueryError(
+                f"Regex({self.key!r}, {self.pattern!r}): the pattern is not a valid Python "
+                f"regular expression ({exc}); give a pattern re.compile accepts, e.g. "
+                f"{re.escape(str(self.pattern))!r} to match the text literally"
+            ) from None
+        object.__setattr__(self, "_compiled", compiled)
 
     def match(self, start: Doc, stop: Doc | None) -> bool:
         found = _lookup(self.key, start, stop)
-        flags = 0 if self.case_sensitive else re.IGNORECASE
-        return isinstance(found, str) and re.search(self.pattern, found, flags) is not None
+        return isinstance(found, str) and self._compiled.search(found) is not None
 
 
 def _strings(obj: Any) -> Iterable[str]:
@@ -226,11 +240,27 @@ class FullText(Query):
         return all(word in blob for word in self.text.casefold().split())
 
 
-def _epoch(when: float | str | datetime | None, tz: ZoneInfo | None) -> float | None:
-    if when is None or isinstance(when, int | float):
+_TIME_FORMS = (
+    "epoch seconds (a number), a datetime, or an ISO 8601 string such as "
+    "'2026-11-24', '2026-11-24 09:00' or '2026-11-24T09:00:00+01:00'"
+)
+
+
+def _epoch(when: float | str | datetime | None, tz: ZoneInfo | None, which: str) -> float | None:
+    if when is None or (isinstance(when, int | float) and not isinstance(when, bool)):
         return when
     if isinstance(when, str):
-        when = datetime.fromisoformat(when)
+        try:
+            when = datetime.fromisoformat(when)
+        except ValueError:
+            raise QueryError(
+                f"TimeRange({which}={when!r}): not a time acq understands; give {_TIME_FORMS}"
+            ) from None
+    if not isinstance(when, datetime):
+        raise QueryError(
+            f"TimeRange({which}={when!r}): a {type(when).__name__} is not a time; "
+            f"give {_TIME_FORMS}"
+        )
     if when.tzinfo is None:
         when = when.replace(tzinfo=tz) if tz is not None else when.astimezone()
     return when.timestamp()
@@ -250,9 +280,15 @@ class TimeRange(Query):
         until: float | str | datetime | None = None,
         timezone: str | None = None,
     ) -> None:
-        tz = ZoneInfo(timezone) if timezone else None
-        self.since = _epoch(since, tz)
-        self.until = _epoch(until, tz)
+        try:
+            tz = ZoneInfo(timezone) if timezone else None
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            raise QueryError(
+                f"TimeRange(timezone={timezone!r}): unknown time zone; give an IANA name "
+                "such as 'UTC', 'Europe/Paris' or 'America/New_York', or None for local time"
+            ) from None
+        self.since = _epoch(since, tz, "since")
+        self.until = _epoch(until, tz, "until")
 
     def match(self, start: Doc, stop: Doc | None) -> bool:
         t = start.get("time")

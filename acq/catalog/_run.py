@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
 import json
+import math
 from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +19,10 @@ from acq.catalog._external import _datum_column, _placeholders, _stream_column, 
 from acq.catalog._table import Column, Table
 
 _META_COLUMNS = ("seq_num", "time", "uid")
+
+
+def _first(item: tuple[float, str, dict[str, Any]]) -> float:
+    return item[0]
 
 
 class Stream:
@@ -212,7 +218,12 @@ class Run:
         )
 
     def documents(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        """The run's documents, start to stop, as ``(name, doc)`` pairs."""
+        """The run's documents, start to stop, as ``(name, doc)`` pairs.
+
+        Resources and datums come before the events that use them, and each
+        stream_datum just before the first event it covers; the streams' events
+        are interleaved by time, as the engine emitted them.
+        """
         yield "start", self.start
         resources = self._backend.query(
             "SELECT uid, kind, doc FROM resources WHERE run_uid = ? ORDER BY kind", (self.uid,)
@@ -231,17 +242,31 @@ class Run:
                     "SELECT doc FROM datums WHERE resource_uid = ?", (uid,)
                 ):
                     yield "datum", json.loads(text)
-        for stream in self.streams.values():
-            for event in stream.events():
-                yield "event", event
-            for (text,) in self._backend.query(
-                f"SELECT doc FROM stream_datums WHERE descriptor_uid IN"
-                f" ({_placeholders(len(stream._uids))}) ORDER BY seq_start",
-                stream._uids,
-            ):
-                yield "stream_datum", json.loads(text)
+        merged = heapq.merge(*map(self._descriptor_docs, self._descriptors), key=_first)
+        for _time, name, doc in merged:
+            yield name, doc
         if self.stop is not None:
             yield "stop", self.stop
+
+    def _descriptor_docs(self, d: dict[str, Any]) -> Iterator[tuple[float, str, dict[str, Any]]]:
+        """A descriptor's events with each stream_datum just before the first event it covers.
+
+        Items are ``(time, name, doc)``; a stream_datum takes the time of that event
+        so that merging descriptors by time keeps it ahead of the event.
+        """
+        datums = self._backend.query(
+            "SELECT seq_start, doc FROM stream_datums WHERE descriptor_uid = ? ORDER BY seq_start",
+            (d["uid"],),
+        )
+        i, last = 0, -math.inf
+        for event in Stream(self, d.get("name", "primary"), [d]).events():
+            while i < len(datums) and int(datums[i][0]) <= event["seq_num"]:
+                yield event["time"], "stream_datum", json.loads(datums[i][1])
+                i += 1
+            last = event["time"]
+            yield last, "event", event
+        for _seq, text in datums[i:]:
+            yield last, "stream_datum", json.loads(text)
 
     def replay(self, *callbacks: Callable[[str, dict[str, Any]], Any]) -> None:
         """Send the run's documents to each callback ``cb(name, doc)`` in order."""

@@ -1,7 +1,8 @@
 """Versioned schema migrations, shared by the SQLite and PostgreSQL backends.
 
-Each migration is a list of statements; ``{blob}`` and ``{bigint}`` are filled in
-per dialect. Migrations only ever append: a released one never changes.
+Each migration is a list of statements; ``{blob}``, ``{bigint}`` and ``{plan_name}``
+(the SQL of the start document's plan_name) are filled in per dialect.
+Migrations only ever append: a released one never changes.
 """
 
 from __future__ import annotations
@@ -32,11 +33,15 @@ _MIGRATIONS: list[list[str]] = [
         " resource_uid TEXT NOT NULL, seq_start {bigint} NOT NULL, doc TEXT NOT NULL)",
         "CREATE INDEX stream_datums_descriptor ON stream_datums (descriptor_uid)",
     ],
+    # 2: an index for searches on the start document's plan_name (SQL pushdown)
+    [
+        "CREATE INDEX runs_plan_name ON runs ({plan_name})",
+    ],
 ]
 
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
-def _statements(version: int, *, blob: str, bigint: str) -> list[str]:
+def _statements(version: int, **types: str) -> list[str]:
     """The statements that take the schema from ``version - 1`` to ``version``."""
-    return [s.format(blob=blob, bigint=bigint) for s in _MIGRATIONS[version - 1]]
+    return [s.format(**types) for s in _MIGRATIONS[version - 1]]

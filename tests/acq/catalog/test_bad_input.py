@@ -196,3 +196,30 @@ def test_redacted_uri() -> None:
 
     assert _redact("postgresql://u:secret@h:5432/db") == "postgresql://u@h:5432/db"
     assert _redact("/tmp/x.sqlite") == "/tmp/x.sqlite"
+
+
+# ---------------------------------------------------------------- bad query values
+def test_time_range_bad_string_raises_query_error() -> None:
+    from acq import CatalogError, QueryError
+    from acq.catalog import TimeRange
+
+    with pytest.raises(QueryError) as info:
+        TimeRange(since="yesterday")
+    text = str(info.value)
+    assert "TimeRange(since='yesterday')" in text
+    assert "ISO 8601" in text
+    assert isinstance(info.value, CatalogError)
+    with pytest.raises(QueryError, match="until=\\[1\\]"):
+        TimeRange(until=[1])  # type: ignore[arg-type]
+    with pytest.raises(QueryError, match="Mars/Olympus"):
+        TimeRange(since=0, timezone="Mars/Olympus")
+
+
+def test_regex_bad_pattern_raises_query_error() -> None:
+    from acq import QueryError
+    from acq.catalog import Regex
+
+    with pytest.raises(QueryError) as info:
+        Regex("sample", "(")
+    assert "Regex('sample', '(')" in str(info.value)
+    assert "regular expression" in str(info.value)

@@ -57,3 +57,13 @@ def test_show_export_ingest(uri: str, tmp_path: Path, capsys: pytest.CaptureFixt
     assert "skipped" in capsys.readouterr().err
     assert main(["catalog", "--uri", uri, "show", "zzzz"]) == 1
     assert main(["catalog", "--uri", uri]) == 2
+
+
+def test_show_unknown_run_prints_clean_message(
+    uri: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["catalog", "--uri", uri, "show", "zzz"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("acq catalog: no run whose uid starts with 'zzz'")
+    assert not err.startswith('acq catalog: "')
+    assert err.endswith(uri) or uri in err
