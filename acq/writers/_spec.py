@@ -113,6 +113,7 @@ class SpecWriter(Writer):
         self._motors: list[str] = []
         self._baseline: dict[str, Any] = {}
         self._scan_open = False
+        self._stopped = False
         self._data_desc: str | None = None
 
     def _out(self, text: str) -> None:
@@ -143,6 +144,7 @@ class SpecWriter(Writer):
             self._file_header(name, doc, motors, blank=True)
         self._file = f
         self._columns, self._baseline, self._scan_open, self._data_desc = [], {}, False, None
+        self._stopped = False
 
     def _file_header(self, name: str, doc: Doc, motors: list[str], blank: bool) -> None:
         self._motors = motors
@@ -206,9 +208,12 @@ class SpecWriter(Writer):
         reason = f" ({doc['reason']})" if doc.get("reason") else ""
         self._out(f"#C {_date(float(doc.get('time', time.time())))}  run ended: {status}{reason}\n")
         self._scan_open = False
+        self._stopped = True
 
     def finish_run(self) -> None:
-        if self._scan_open:  # a run that never stopped
+        if not self._stopped:  # a run that never stopped: still a complete scan block
+            if not self._scan_open:
+                self._scan_header(first={})
             self._out(f"#C {_date(time.time())}  run not stopped: writer closed\n")
         self._scan_open = False
         for f in self._files.values():
