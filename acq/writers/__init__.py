@@ -28,6 +28,7 @@ from acq.writers._stream import (
 )
 from acq.writers._tiff import TIFFWriter, export_tiff
 from acq.writers._web import HttpDestination
+from acq.writers._websocket import WebSocketDestination
 
 __all__ = [
     "CSVWriter",
@@ -42,6 +43,7 @@ __all__ = [
     "NeXusWriter",
     "SpecWriter",
     "TIFFWriter",
+    "WebSocketDestination",
     "Writer",
     "export_csv",
     "export_jsonl",

@@ -34,11 +34,15 @@ def _event_array(
         arr = np.asarray(value)
         declared = data_key.get("dtype_numpy")
         if declared and isinstance(declared, str) and arr.dtype != np.dtype(declared):
-            converted = arr.astype(declared)
-            if not np.array_equal(converted, arr):
+            with np.errstate(all="ignore"):
+                converted = arr.astype(declared)
+                same = converted.astype(arr.dtype) == arr
+            if not np.all(same):
+                bad = arr[~same].flat[0] if arr.ndim else arr
                 raise WriterError(
-                    f"{stream}/{key}: values do not fit the declared dtype_numpy {declared!r} "
-                    f"(saw {arr.dtype}); refusing to cast. Fix the descriptor."
+                    f"{stream}/{key}: value {bad.item()!r} does not fit the declared "
+                    f"dtype_numpy {declared!r} (saw {arr.dtype}); refusing to cast. Fix the "
+                    "descriptor's dtype_numpy or the device's value."
                 )
             arr = converted
     _check_dtype(key, arr, data_key, stream)

@@ -6,11 +6,12 @@ See docs/explanations/decisions/0007-writers.md for why ``__call__`` is sync and
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable
 from typing import IO, Any
 
-from acq._exceptions import WriterError
+from acq._exceptions import AcqError, WriterError
 from acq.documents import unpack_datum_page, unpack_event_page
 from acq.writers._destinations import Destination, _as_destination, render_template
 from acq.writers._external import _External
@@ -80,7 +81,22 @@ class Writer:
             ) from None
         if self.closed:
             raise WriterError(f"{type(self).__name__} is closed; make a new writer.")
-        handler(doc)
+        try:
+            handler(doc)
+        except WriterError:
+            self._keep_partial()
+            raise
+
+    def _keep_partial(self) -> None:
+        """After a refused document: put everything valid so far into the files.
+
+        The refused document is not written; the run stays open (the caller may go
+        on or ``close()``, which finalises a readable partial file). No file is
+        removed. See decision 0007.
+        """
+        if self.run_start is not None:
+            with contextlib.suppress(AcqError, OSError):
+                self.flush()
 
     async def write(self, name: str, doc: Doc) -> None:
         """Consume one document, then let the destination push its bytes out."""

@@ -5,7 +5,11 @@ Cells: scalars as written (floats in shortest round-trip form, ints as ints,
 booleans as True/False, strings quoted when needed). The array rule: an array
 with at most ``max_inline`` elements is written inline as a JSON list; a larger
 one as a summary ``<array shape=(...) dtype=... min=... max=...>``; external data
-(a ``datum`` id) as that reference. Use the HDF5 or TIFF writers for the values.
+as a reference: a ``datum`` id as written, stream data (``stream_resource`` /
+``stream_datum``) as ``<file>#<dataset>[<index>]``. Rows whose stream reference
+is not known yet (the ``stream_datum`` comes after the event) are held back, in
+order, until it arrives; at the end of the run held rows are written with the
+cell empty. Use the HDF5 or TIFF writers for the values.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import numpy as np
 from acq._exceptions import WriterError
 from acq.writers._base import Doc, Writer, _export
 from acq.writers._destinations import Destination, sanitize
+from acq.writers._external import _uri_path
 
 _FLUSH_CHARS = 1 << 16
 
@@ -38,22 +43,79 @@ def _array_cell(value: Any, max_inline: int) -> Any:
     return f"<array shape={arr.shape} dtype={arr.dtype} min={lo} max={hi}>"
 
 
+class _StreamRefs:
+    """Where stream data lives: ``(seq_start, seq_stop, file, dataset, index_start)`` blocks."""
+
+    def __init__(self) -> None:
+        self.blocks: list[tuple[int, int, str, str, int]] = []
+
+    def add(self, res: dict[str, Any], doc: dict[str, Any]) -> None:
+        seq, idx = doc["seq_nums"], doc["indices"]
+        dataset = res.get("parameters", {}).get("dataset", "/entry/data/data")
+        path = _uri_path(res["uri"]) if "uri" in res else str(res.get("resource_path", ""))
+        self.blocks.append((seq["start"], seq["stop"], path, dataset, idx["start"]))
+
+    def ref(self, seq_num: int) -> str | None:
+        for start, stop, path, dataset, index in reversed(self.blocks):
+            if start <= seq_num < stop:
+                return f"{path}#{dataset}[{index + seq_num - start}]"
+        return None
+
+
 class _StreamTable:
-    def __init__(self, file: IO[bytes], keys: list[str], arrays: set[str], max_inline: int):
+    def __init__(
+        self,
+        file: IO[bytes],
+        keys: list[str],
+        arrays: set[str],
+        max_inline: int,
+        external: set[str] = frozenset(),  # type: ignore[assignment]
+    ):
         self.file = file
         self.keys = keys
         self.arrays = [i + 2 for i, k in enumerate(keys) if k in arrays]
+        self.external = {i + 2: k for i, k in enumerate(keys) if k in external}
+        self.refs: dict[str, _StreamRefs] = {k: _StreamRefs() for k in external}
+        self.held: list[list[Any]] = []
         self.max_inline = max_inline
         self.text = io.StringIO()
         self.csv = csv.writer(self.text, lineterminator="\n")
         self.csv.writerow(["seq_num", "time", *keys])
 
     def rows(self, rows: Iterable[list[Any]]) -> None:
+        if self.external:
+            self.held.extend(rows)
+            rows = self._release()
         if self.arrays:
             rows = [self._cells(r) for r in rows]
         self.csv.writerows(rows)
         if self.text.tell() > _FLUSH_CHARS:
             self.flush()
+
+    def _resolved(self, row: list[Any]) -> bool:
+        for i, key in self.external.items():
+            if row[i] is None:
+                row[i] = self.refs[key].ref(row[0])
+                if row[i] is None:
+                    return False
+        return True
+
+    def _release(self) -> list[list[Any]]:
+        """The held rows, in order, up to the first whose stream reference is unknown."""
+        n = 0
+        while n < len(self.held) and self._resolved(self.held[n]):
+            n += 1
+        out, self.held = self.held[:n], self.held[n:]
+        return out
+
+    def stream_datum(self, key: str, res: dict[str, Any], doc: dict[str, Any]) -> None:
+        self.refs[key].add(res, doc)
+        self.rows([])
+
+    def finish(self) -> None:
+        held, self.held, self.external = self.held, [], {}
+        self.rows(held)
+        self.flush()
 
     def _cells(self, row: list[Any]) -> list[Any]:
         for i in self.arrays:
@@ -83,7 +145,9 @@ class CSVWriter(Writer):
 
     def descriptor(self, doc: Doc) -> None:
         keys = list(doc["data_keys"])
-        arrays = {k for k, dk in doc["data_keys"].items() if dk.get("shape") or "external" in dk}
+        dks = doc["data_keys"]
+        arrays = {k for k, dk in dks.items() if dk.get("shape") or "external" in dk}
+        streamed = {k for k, dk in dks.items() if str(dk.get("external", "")).startswith("STREAM")}
         stem = f"{self.prefix()}-{sanitize(doc.get('name', 'primary'))}"
         name, n = f"{stem}.csv", 1
         while name in self._names:
@@ -91,7 +155,7 @@ class CSVWriter(Writer):
             name = f"{stem}-{n}.csv"
         self._names.add(name)
         f = self.open_artifact("stream_data", name)
-        self._tables[doc["uid"]] = _StreamTable(f, keys, arrays, self.max_inline)
+        self._tables[doc["uid"]] = _StreamTable(f, keys, arrays, self.max_inline, streamed)
 
     def _check(self, data: dict[str, Any], table: _StreamTable, uid: Any) -> None:
         extra = set(data) - set(table.keys)
@@ -118,6 +182,15 @@ class CSVWriter(Writer):
         columns = [data.get(k, [None] * n) for k in table.keys]
         table.rows([list(r) for r in zip(doc["seq_num"], doc["time"], *columns, strict=True)])
 
+    def stream_datum(self, doc: Doc) -> None:
+        res = self.external.stream_resources[doc["stream_resource"]]
+        key = res.get("data_key", "")
+        table = self._tables.get(doc.get("descriptor", ""))
+        tables = [table] if table is not None else list(self._tables.values())
+        for t in tables:
+            if key in t.refs:
+                t.stream_datum(key, res, doc)
+
     def flush(self) -> None:
         for table in self._tables.values():
             table.flush()
@@ -125,7 +198,7 @@ class CSVWriter(Writer):
 
     def finish_run(self) -> None:
         for table in self._tables.values():
-            table.flush()
+            table.finish()
         self._tables = {}
         self._names = set()
 

@@ -42,8 +42,9 @@ def _attr(value: Any) -> Any:
 class _Column:
     """Rows of one data key, appended to a resizable dataset in blocks."""
 
-    def __init__(self, group: h5py.Group, key: str, stream: str) -> None:
+    def __init__(self, group: h5py.Group, key: str, stream: str, declared: Any = None) -> None:
         self.group, self.key, self.stream = group, key, stream
+        self.declared = np.dtype(declared) if isinstance(declared, str) and declared else None
         self.pending: list[Any] = []
         self.ds: h5py.Dataset | None = None
 
@@ -69,7 +70,26 @@ class _Column:
                 f"{self.stream}/{self.key}: shape changed within the stream ({exc}); every "
                 "event of a stream must have the declared shape."
             ) from None
-        self.append(block)
+        self.append(self._declared(block))
+
+    def _declared(self, block: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        """Scalars take the declared ``dtype_numpy`` when (and only when) they fit exactly."""
+        want = self.declared
+        if want is None or block.dtype == want or block.dtype.kind in "OUS":
+            return block
+        with np.errstate(all="ignore"):
+            converted = block.astype(want)
+            same = converted.astype(block.dtype) == block
+        if block.dtype.kind == "f":
+            same |= np.isnan(block)
+        if not np.all(same):
+            bad = block[~same].flat[0]
+            raise WriterError(
+                f"{self.stream}/{self.key}: value {bad.item()!r} does not fit the declared "
+                f"dtype_numpy {want.str!r} (data is {block.dtype.str!r}); acq writers never "
+                "cast silently. Fix the descriptor's dtype_numpy or the device's value."
+            )
+        return converted
 
     def append(self, block: np.ndarray[Any, Any]) -> None:
         if block.dtype.kind == "U":
@@ -153,10 +173,11 @@ class NeXusWriter(Writer):
         if stream == "primary":
             entry["data"] = h5py.SoftLink(group.name)
 
-    def _column(self, stream: str, key: str) -> _Column:
+    def _column(self, stream: str, key: str, declared: Any = None) -> _Column:
         col = self._columns.get((stream, key))
         if col is None:
-            col = self._columns[(stream, key)] = _Column(self._file["entry"][stream], key, stream)
+            group = self._file["entry"][stream]
+            col = self._columns[(stream, key)] = _Column(group, key, stream, declared)
         return col
 
     def event(self, doc: Doc, descriptor: Doc) -> None:
@@ -168,7 +189,7 @@ class NeXusWriter(Writer):
             dk = dks.get(key, {})
             if dk.get("shape") or _is_external(dk):
                 value = _event_array(key, value, dk, self.external, stream)
-            col = self._column(stream, key)
+            col = self._column(stream, key, dk.get("dtype_numpy"))
             col.pending.append(value)
             if len(col.pending) >= _BLOCK:
                 col.flush()

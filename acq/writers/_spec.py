@@ -11,7 +11,7 @@ File header (once per file and writer)::
 
 Scan (one per run)::
 
-    #S <scan_id> <plan_name>(<plan_args>)
+    #S <scan_id> <plan_name> <motor> <start> <stop> ... <num>   (SPEC style, see _command)
     #D <date>
     #T <count_time>  (Seconds)
     #P0 <positions of the #O motors>    (baseline reading, else the first row)
@@ -56,6 +56,43 @@ def _num(value: Any) -> str:
         return "nan"
 
 
+_SKIP_ARGS = ("detectors", "per_step", "md", "per_shot")
+
+
+def _scalar_tokens(value: Any, motors: list[str]) -> list[str]:
+    if isinstance(value, bool) or value is None:
+        return []
+    if isinstance(value, int | float):
+        return [_num(value)]
+    if isinstance(value, str):  # a motor, as its name or its repr
+        return [m for m in motors if value == m or f"'{m}'" in value][:1]
+    if isinstance(value, list | tuple) and all(
+        isinstance(v, str | int | float) and not isinstance(v, bool) for v in value
+    ):
+        return [t for v in value for t in _scalar_tokens(v, motors)]
+    return []
+
+
+def _command(md: Doc, motors: list[str]) -> str:
+    """SPEC-style command: ``scan m1 -1 1 10`` from plan_name, motors and plan_args.
+
+    Motor arguments become motor names, numbers are kept, everything else
+    (detectors, callables, nested lists) is left out. Without usable plan_args
+    the command is the plan name followed by the motors.
+    """
+    name = _label(str(md.get("plan_name", "scan"))).replace(" ", "_")
+    args = md.get("plan_args")
+    tokens: list[str] = []
+    if isinstance(args, dict):
+        ordered = sorted(args.items(), key=lambda kv: kv[0] != "args")  # positional first
+        for key, value in ordered:
+            if key not in _SKIP_ARGS:
+                tokens += _scalar_tokens(value, motors)
+    if not any(t not in motors for t in tokens):
+        tokens = [_label(m).replace(" ", "_") for m in motors]
+    return " ".join([name, *tokens])
+
+
 class SpecWriter(Writer):
     """Appends each run as a scan to ``<prefix>.spec`` (artifacts label ``spec``)."""
 
@@ -76,6 +113,7 @@ class SpecWriter(Writer):
         self._motors: list[str] = []
         self._baseline: dict[str, Any] = {}
         self._scan_open = False
+        self._stopped = False
         self._data_desc: str | None = None
 
     def _out(self, text: str) -> None:
@@ -106,6 +144,7 @@ class SpecWriter(Writer):
             self._file_header(name, doc, motors, blank=True)
         self._file = f
         self._columns, self._baseline, self._scan_open, self._data_desc = [], {}, False, None
+        self._stopped = False
 
     def _file_header(self, name: str, doc: Doc, motors: list[str], blank: bool) -> None:
         self._motors = motors
@@ -150,10 +189,7 @@ class SpecWriter(Writer):
         md = self._require_run("event")
         self._scan_open = True
         t = float(md.get("time", time.time()))
-        args = md.get("plan_args")
-        command = f"{md.get('plan_name', 'scan')}"
-        if isinstance(args, dict) and args:
-            command += "(" + ", ".join(f"{k}={v!r}" for k, v in args.items()) + ")"
+        command = _command(md, self._motors)
         n_motors = len([c for c in self._columns if c in self._motors])
         labels = [*self._columns[:n_motors], "Epoch", *self._columns[n_motors:]]
         positions = {**first, **self._baseline}
@@ -172,9 +208,12 @@ class SpecWriter(Writer):
         reason = f" ({doc['reason']})" if doc.get("reason") else ""
         self._out(f"#C {_date(float(doc.get('time', time.time())))}  run ended: {status}{reason}\n")
         self._scan_open = False
+        self._stopped = True
 
     def finish_run(self) -> None:
-        if self._scan_open:  # a run that never stopped
+        if not self._stopped:  # a run that never stopped: still a complete scan block
+            if not self._scan_open:
+                self._scan_header(first={})
             self._out(f"#C {_date(time.time())}  run not stopped: writer closed\n")
         self._scan_open = False
         for f in self._files.values():

@@ -152,3 +152,46 @@ async def test_async_interface_on_files(tmp_path: Path) -> None:
         pass
     assert writer.closed
     assert len(writer.artifacts["stream_data"]) == 2
+
+
+def _refuse_an_event(writer: Writer) -> None:
+    docs = scalar_run(2)
+    writer("start", docs[0][1])
+    writer("descriptor", docs[1][1])
+    writer("event", docs[4][1])
+    orphan = dict(docs[5][1], descriptor="never-sent")
+    with pytest.raises(acq.WriterError, match="send the descriptor before its events"):
+        writer("event", orphan)
+
+
+@pytest.mark.parametrize("cls", [JSONLWriter, MsgpackWriter])
+def test_refused_document_leaves_a_readable_partial_stream(cls, tmp_path: Path) -> None:
+    from acq.writers import read_jsonl, read_msgpack
+
+    writer = cls(tmp_path)
+    _refuse_an_event(writer)
+    [path] = writer.artifacts["stream_data"]
+    read = read_jsonl if cls is JSONLWriter else read_msgpack
+    # on disk at once, without close(): what was valid, not the refused event
+    assert [n for n, _ in read(path)] == ["start", "descriptor", "event"]
+    writer.close()
+    assert [n for n, _ in read(path)] == ["start", "descriptor", "event"]
+
+
+def test_refused_document_leaves_readable_csv_spec_nexus(tmp_path: Path) -> None:
+    import h5py
+    import pandas as pd
+
+    csv_w, spec_w, nx_w = CSVWriter(tmp_path), SpecWriter(tmp_path), NeXusWriter(tmp_path)
+    for writer in (csv_w, spec_w, nx_w):
+        _refuse_an_event(writer)
+    [csv_path] = [p for p in csv_w.artifacts["stream_data"] if p.endswith("primary.csv")]
+    assert pd.read_csv(csv_path)["det"].tolist() == [0.0]  # before close()
+    for writer in (csv_w, spec_w, nx_w):
+        writer.close()
+    text = Path(spec_w.artifacts["spec"][0]).read_text()
+    assert "#S 7 count" in text
+    assert "run not stopped" in text
+    with h5py.File(nx_w.artifacts["stream_data"][0], "r") as f:
+        assert f["entry/primary/det"][:].tolist() == [0.0]
+        assert "stop" not in f["entry"]

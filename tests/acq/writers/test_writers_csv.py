@@ -60,7 +60,25 @@ def test_external_reference_is_written(frames_run, tmp_path: Path) -> None:
     artifacts = export_csv(frames_run, tmp_path / "csv")
     df = pd.read_csv(artifacts["stream_data"][0])
     assert df["old"].str.contains("/").all()  # datum ids
-    assert df["img"].isna().all()  # stream data lives in the stream_resource
+    h5 = str(tmp_path / "det.h5")
+    assert df["img"].tolist() == [f"{h5}#/entry/data/data[{i}]" for i in range(3)]
+
+
+def test_stream_datum_before_its_events(frames_run, tmp_path: Path) -> None:
+    at = next(i for i, (n, _) in enumerate(frames_run) if n == "stream_datum")
+    sd = frames_run.pop(at)
+    frames_run.insert(next(i for i, (n, _) in enumerate(frames_run) if n == "event"), sd)
+    df = pd.read_csv(export_csv(frames_run, tmp_path / "csv")["stream_data"][0])
+    assert df["img"].str.endswith(("[0]", "[1]", "[2]")).all()
+    assert df["seq_num"].tolist() == [1, 2, 3]
+
+
+def test_rows_without_stream_datum_are_written_at_the_end(frames_run, tmp_path: Path) -> None:
+    docs = [d for d in frames_run if d[0] != "stream_datum"]
+    df = pd.read_csv(export_csv(docs, tmp_path / "csv")["stream_data"][0])
+    assert df["seq_num"].tolist() == [1, 2, 3]
+    assert df["img"].isna().all()
+    assert df["det"].tolist() == [0.0, 1.0, 2.0]
 
 
 def test_undeclared_key_is_refused(tmp_path: Path) -> None:

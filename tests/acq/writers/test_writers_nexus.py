@@ -107,3 +107,35 @@ def test_unstopped_run_is_readable(tmp_path: Path) -> None:
 def test_bad_external_mode() -> None:
     with pytest.raises(acq.WriterError, match="expected 'copy' or 'link'"):
         NeXusWriter(MemoryDestination(), external="move")  # type: ignore[arg-type]
+
+
+def _int_run(values: list, dtype_numpy: str) -> list:
+    docs = scalar_run(len(values))
+    docs[1][1]["data_keys"]["n"] = {
+        "source": "s",
+        "dtype": "integer",
+        "shape": [],
+        "dtype_numpy": dtype_numpy,
+    }
+    for value, (_, ev) in zip(values, docs[4:-1], strict=True):
+        ev["data"]["n"] = value
+    return docs
+
+
+def test_scalars_take_the_declared_dtype(tmp_path: Path) -> None:
+    [path] = export_nexus(_int_run([1, -2, 3], "<i4"), tmp_path)["stream_data"]
+    with h5py.File(path, "r") as f:
+        assert f["entry/primary/n"].dtype == np.dtype("<i4")
+        assert f["entry/primary/n"][:].tolist() == [1, -2, 3]
+
+
+@pytest.mark.parametrize(
+    ("values", "declared", "bad"),
+    [([1, 2**40], "<i4", "1099511627776"), ([0.5, 0.1], "<f4", "0.1"), ([1, 2.5], "<i8", "2.5")],
+)
+def test_scalar_that_does_not_fit_the_declared_dtype_is_refused(
+    tmp_path: Path, values: list, declared: str, bad: str
+) -> None:
+    match = rf"primary/n: value {bad} does not fit the declared dtype_numpy '{declared}'"
+    with pytest.raises(acq.WriterError, match=match):
+        export_nexus(_int_run(values, declared), tmp_path)

@@ -31,7 +31,7 @@ def test_read_by_silx(spec_path: Path) -> None:
         np.testing.assert_array_equal(first.data_column_by_name("det"), [0.0, 1.0, 4.0])
         assert first.motor_names == ["x"]
         assert first.motor_positions == [0.5]  # from the baseline reading
-        assert first.scan_header_dict["S"] == "7 count(num=3)"
+        assert first.scan_header_dict["S"] == "7 count 3"
         assert first.scan_header_dict["T"] == "0.1  (Seconds)"
         second = sf[1]
         assert second.labels == ["x", "y", "Epoch", "det"]
@@ -83,3 +83,39 @@ def test_arrays_and_strings_are_not_columns() -> None:
     export_spec(docs, mem)
     text = mem.buffers["scans.spec"].decode()
     assert "#L Epoch  det  x  y" in text
+
+
+@pytest.mark.parametrize(
+    ("md", "command"),
+    [
+        (
+            {
+                "plan_name": "scan",
+                "motors": ["m1"],
+                "plan_args": {
+                    "detectors": ["<SimDetector 'd'>"],
+                    "num": 10,
+                    "args": ["<SimMotor 'm1'>", -1, 1],
+                    "per_step": "None",
+                },
+            },
+            "#S 3 scan m1 -1 1 10",
+        ),
+        (
+            {
+                "plan_name": "grid_scan",
+                "motors": ["a", "b"],
+                "plan_args": {"args": ["<M 'a'>", 0, 1, 3, "<M 'b'>", 2, 4, 5], "per_step": "x"},
+            },
+            "#S 3 grid_scan a 0 1 3 b 2 4 5",
+        ),
+        ({"plan_name": "fly", "motors": ["m"], "plan_args": {"flyer": "<F>"}}, "#S 3 fly m"),
+        ({"plan_name": "odd plan", "plan_args": [1, 2]}, "#S 3 odd_plan"),
+    ],
+)
+def test_scan_line_is_spec_style(md: dict, command: str) -> None:
+    mem = MemoryDestination()
+    docs = scalar_run(1, scan_id=3, **md)
+    export_spec(docs, mem)
+    [text] = [b.decode() for b in mem.buffers.values()]
+    assert command + "\n" in text

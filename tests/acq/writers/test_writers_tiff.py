@@ -136,3 +136,10 @@ def test_stream_datum_for_an_undeclared_key(tmp_path: Path) -> None:
     docs = _edit(docs, "stream_datum", descriptor="")
     with pytest.raises(acq.WriterError, match="no descriptor declares that key"):
         export_tiff(docs, tmp_path / "out")
+
+
+def test_refusal_names_key_dtype_and_value(tmp_path: Path) -> None:
+    docs = _image_run([[[1, 2, 3], [4, 5, 2**40]]], dtype_numpy="<i4")
+    match = r"value 1099511627776 does not fit the declared dtype_numpy '<i4'"
+    with pytest.raises(acq.WriterError, match=match):
+        export_tiff(docs, tmp_path)
