@@ -54,7 +54,10 @@ def test_run_lists_keywords_and_options_after_the_plan(
         (["scan", "det", "motor1", "-1", "1", "5"], "'motor1' is not a device of this beamline"),
         (["scan", "det", "x", "-1", "1", "0"], "parameter 'num'"),
         (["count", "det", "1", "2", "3", "4"], "The plan's signature: count(detectors"),
-        (["scan", "det", "x", "-100", "1", "3"], "outside the control limits"),
+        (
+            ["scan", "det", "x", "-100", "1", "3"],
+            "outside its limits [-10.0, 10.0]. Nothing was moved",
+        ),
         (["scan", "det", "x", "-1", "1", "3", "--beamline", "nowhere:f"], "--beamline 'nowhere:f'"),
     ],
 )
