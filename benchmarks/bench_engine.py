@@ -1,17 +1,21 @@
 """RunEngine throughput and overheads, acq side by side with bluesky's RunEngine.
 
-Method: the same device objects (simple bluesky-compatible devices defined
-here: a soft detector and an instant motor with done statuses, and a detector
-whose trigger and read each take 2 ms) run under both engines in one process,
-alternating acq / bluesky. acq runs `async def` plans that send the same
-messages as bluesky's `count`/`scan` (stage, open_run, checkpoint, trigger,
-wait, create, read, save, close_run); bluesky runs `bluesky.plans.count/scan`.
-bluesky's count runs at most --anchor-max events per repetition and its time
-is scaled linearly to n (its per-event cost is constant; ``anchor_n`` in the
-JSON says how many it ran), so a 100,000-event figure takes minutes, not hours.
-The acq plan library's own `plans.count` is measured as well. Both engines
-have one no-op document subscriber. RSS growth and import time
-are measured in fresh subprocesses.
+Method: the same device objects run under both engines in one process,
+alternating acq / bluesky. The count and scan figures use ``devices.sim``
+(``SimMotor`` in instant mode and a ``SimDetector`` following it, no noise,
+zero exposure); the earlier figures with minimal bluesky-compatible devices
+defined here (a soft detector and an instant motor with done statuses) are
+kept, and the 10-detector figure uses a detector whose trigger and read each
+take 2 ms. acq runs `async def` plans that send the same messages as bluesky's
+`count`/`scan` (stage, open_run, checkpoint, trigger, wait, create, read,
+save, close_run; reads of several devices are started eagerly in device order
+and only those that must wait get a task); bluesky runs
+`bluesky.plans.count/scan`. bluesky's count runs at most --anchor-max events
+per repetition and its time is scaled linearly to n (its per-event cost is
+constant; ``anchor_n`` in the JSON says how many it ran), so a 100,000-event
+figure takes minutes, not hours. The acq plan library's own `plans.count` is
+measured as well. Both engines have one no-op document subscriber. RSS growth
+and import time are measured in fresh subprocesses.
 """
 
 from __future__ import annotations
@@ -125,20 +129,73 @@ class SlowDet(SoftDet):
 
 
 # ------------------------------------------------------------------ acq plans
+class _Resume:
+    """Finish a coroutine that was stepped once by hand and now waits on ``first``."""
+
+    __slots__ = ("coro", "first")
+
+    def __init__(self, coro: Any, first: Any) -> None:
+        self.coro, self.first = coro, first
+
+    def __await__(self) -> Any:
+        coro, pending = self.coro, self.first
+        while True:
+            try:
+                value = yield pending
+            except BaseException as exc:  # cancellation: pass it on
+                try:
+                    pending = coro.throw(exc)
+                except StopIteration as done:
+                    return done.value
+            else:
+                try:
+                    pending = coro.send(value)
+                except StopIteration as done:
+                    return done.value
+
+
+async def _finish(aw: _Resume) -> Any:
+    return await aw
+
+
+async def gather_eagerly(coros: list[Any]) -> list[Any]:
+    """Run ``coros`` concurrently, each started at once in order; tasks only for waiters.
+
+    Like Python 3.12's eager tasks: a coroutine that finishes without suspending
+    (a read answered from memory) costs no task and no loop iteration.
+    """
+    results: list[Any] = [None] * len(coros)
+    waiting: list[tuple[int, _Resume]] = []
+    for i, coro in enumerate(coros):
+        try:
+            waiting.append((i, _Resume(coro, coro.send(None))))
+        except StopIteration as done:
+            results[i] = done.value
+        except BaseException:
+            for c in [*(r.coro for _, r in waiting), *coros[i + 1 :]]:
+                c.close()
+            raise
+    if waiting:
+        async with asyncio.TaskGroup() as tg:
+            tasks = [(i, tg.create_task(_finish(r))) for i, r in waiting]
+        for i, t in tasks:
+            results[i] = t.result()
+    return results
+
+
 def acq_plans() -> Any:
     from acq.messages import Msg, send
 
     async def trigger_and_read(dets: list[Any]) -> None:
         for d in dets:
-            await send(Msg("trigger", d, group="trig"))
+            if hasattr(d, "trigger"):  # like bluesky: only Triggerable objects
+                await send(Msg("trigger", d, group="trig"))
         await send(Msg("wait", group="trig"))
         await send(Msg("create", name="primary"))
         if len(dets) == 1:
             await send(Msg("read", dets[0]))
-        else:
-            async with asyncio.TaskGroup() as tg:
-                for d in dets:
-                    tg.create_task(send(Msg("read", d)))
+        else:  # concurrent reads, messages in device order
+            await gather_eagerly([send(Msg("read", d)) for d in dets])
         await send(Msg("save"))
 
     async def count(dets: list[Any], num: int) -> None:
@@ -167,6 +224,21 @@ def acq_plans() -> Any:
             await send(msg)
 
     return count, scan, nulls
+
+
+def sim_devices(loop: asyncio.AbstractEventLoop) -> tuple[Any, Any]:
+    """An instant ``SimMotor`` and a ``SimDetector`` following it (no noise, no exposure)."""
+    from devices.sim import SimDetector, SimMotor
+
+    motor = SimMotor("motor", instant=True)
+    det = SimDetector("det", motors=[motor], noise=False)
+
+    async def connect() -> None:
+        await motor.connect()
+        await det.connect()
+
+    loop.run_until_complete(connect())
+    return motor, det
 
 
 def noop(name: str, doc: dict[str, Any]) -> None:
@@ -284,55 +356,54 @@ def main() -> None:
     BRE = BlueskyRunEngine({}, call_returns_result=True)
     BRE.subscribe(noop)
     det, motor = SoftDet("det"), InstantMotor("motor")
+    sim_motor, sim_det = sim_devices(loop)
+    import plans
 
-    for n in (args.n_small, args.n):
-        n_anchor = min(n, args.anchor_max)
+    n1, n1_anchor, p = args.n_small, min(args.n_small, args.anchor_max), args.points
+    for label, d, m in (("sim", sim_det, sim_motor), ("soft", det, motor)):
+        for n in (args.n_small, args.n):
+            n_anchor = min(n, args.anchor_max)
+            bench.compare(
+                f"count {label} det ({n})",
+                unit="events/s",
+                n=n,
+                acq=lambda n=n, d=d: timed_acq(loop, RE, lambda: count([d], n)),
+                anchor=lambda n=n, na=n_anchor, d=d: timed_bluesky(
+                    BRE, lambda: bp.count([d], num=na), scale=n / na
+                ),
+                extra={"anchor_n": n_anchor},
+                anchor_name=anchor,
+                kind="rate",
+                goal=">= 30x and >= 40000/s",
+                goal_ratio=30.0,
+                goal_value=40_000,
+            )
         bench.compare(
-            f"count soft det ({n})",
+            f"plans.count {label} det ({n1})",
             unit="events/s",
-            n=n,
-            acq=lambda n=n: timed_acq(loop, RE, lambda: count([det], n)),
-            anchor=lambda n=n, na=n_anchor: timed_bluesky(
-                BRE, lambda: bp.count([det], num=na), scale=n / na
+            n=n1,
+            acq=lambda d=d: timed_acq(loop, RE, lambda: plans.count([d], num=n1)),
+            anchor=lambda d=d: timed_bluesky(
+                BRE, lambda: bp.count([d], num=n1_anchor), scale=n1 / n1_anchor
             ),
-            extra={"anchor_n": n_anchor},
+            extra={"anchor_n": n1_anchor},
             anchor_name=anchor,
             kind="rate",
             goal=">= 30x and >= 40000/s",
             goal_ratio=30.0,
             goal_value=40_000,
         )
-    import plans
-
-    n = args.n_small
-    n_anchor = min(n, args.anchor_max)
-    bench.compare(
-        f"plans.count soft det ({n})",
-        unit="events/s",
-        n=n,
-        acq=lambda: timed_acq(loop, RE, lambda: plans.count([det], num=n)),
-        anchor=lambda: timed_bluesky(
-            BRE, lambda: bp.count([det], num=n_anchor), scale=n / n_anchor
-        ),
-        extra={"anchor_n": n_anchor},
-        anchor_name=anchor,
-        kind="rate",
-        goal=">= 30x and >= 40000/s",
-        goal_ratio=30.0,
-        goal_value=40_000,
-    )
-    p = args.points
-    bench.compare(
-        "scan instant motor + det",
-        unit="points/s",
-        n=p,
-        acq=lambda: timed_acq(loop, RE, lambda: scan([det], motor, 0, 1, p)),
-        anchor=lambda: timed_bluesky(BRE, lambda: bp.scan([det], motor, 0, 1, p)),
-        anchor_name=anchor,
-        kind="rate",
-        goal=">= 20x",
-        goal_ratio=20.0,
-    )
+        bench.compare(
+            f"scan {label} motor + {label} det",
+            unit="points/s",
+            n=p,
+            acq=lambda d=d, m=m: timed_acq(loop, RE, lambda: scan([d], m, 0, 1, p)),
+            anchor=lambda d=d, m=m: timed_bluesky(BRE, lambda: bp.scan([d], m, 0, 1, p)),
+            anchor_name=anchor,
+            kind="rate",
+            goal=">= 20x",
+            goal_ratio=20.0,
+        )
     bench.compare(
         "bluesky count plan on acq engine",
         unit="events/s",

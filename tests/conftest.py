@@ -1,9 +1,10 @@
-"""Suite-wide fixtures: no test may leave asyncio tasks running."""
+"""Suite-wide fixtures: no test may leave asyncio tasks running or write into the user's home."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -23,3 +24,11 @@ async def _fail_on_leaked_tasks() -> AsyncIterator[None]:
         t.cancel()
     names = ", ".join(f"{t.get_name()} ({t.get_coro()!r})" for t in leaked)
     pytest.fail(f"test left {len(leaked)} task(s) running: {names}")
+
+
+@pytest.fixture(autouse=True)
+def _acq_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point ``$ACQ_DATA_DIR`` (RE.md, the default catalog, sim data) at a per-test dir."""
+    d = tmp_path / "acq-data"
+    monkeypatch.setenv("ACQ_DATA_DIR", str(d))
+    return d

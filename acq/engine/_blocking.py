@@ -33,11 +33,12 @@ _S = RunEngineState
 class _PendingRun(Coroutine[Any, Any, RunResult]):
     """What ``RE(plan)`` returns inside a running loop: await it (or make it a task)."""
 
-    __slots__ = ("_awaited", "_coro", "_plan")
+    __slots__ = ("_awaited", "_coro", "_plan", "_prepared")
 
-    def __init__(self, coro: Coroutine[Any, Any, RunResult], plan: Any) -> None:
+    def __init__(self, coro: Coroutine[Any, Any, RunResult], plan: Any, prepared: Any) -> None:
         self._coro = coro
         self._plan = plan
+        self._prepared = prepared  # the plan after preprocessors, as a coroutine
         self._awaited = False
 
     def __await__(self) -> Generator[Any, None, RunResult]:
@@ -60,9 +61,10 @@ class _PendingRun(Coroutine[Any, Any, RunResult]):
         if self._awaited:
             return
         self._coro.close()
-        close = getattr(self._plan, "close", None)
-        if close is not None:
-            close()
+        for plan in (self._prepared, self._plan):
+            close = getattr(plan, "close", None)
+            if close is not None:
+                close()
         warnings.warn(
             "RE(plan) was called inside a running event loop but never awaited, so the plan "
             "did not run. Write `await RE(plan)` (or `await RE.run(plan)`).",
@@ -112,7 +114,7 @@ class _BlockingMixin(_EngineCore):
         except RuntimeError:
             pass
         else:
-            return _PendingRun(self._execute(coro, plan, subs, md), plan)
+            return _PendingRun(self._execute(coro, plan, subs, md), plan, coro)
         self._blocking_task = self.loop.create_task(self._execute(coro, plan, subs, md))
         return self._drive()
 

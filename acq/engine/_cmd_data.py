@@ -36,6 +36,7 @@ class _DataCommands(_EngineCore):
         start.update(self._call_md)
         start.update(msg.kwargs)
         start.setdefault("plan_name", self._plan_name)
+        start.setdefault("plan_type", self._plan_type)  # bluesky's callbacks read it
         if "plan_args" not in start and self._plan_args:
             start["plan_args"] = self._plan_args
         versions = start.get("versions")

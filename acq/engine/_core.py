@@ -54,6 +54,7 @@ class _EngineCore:
     _plan_tokens: list[int]
     _plan_name: str
     _plan_args: dict[str, Any]
+    _plan_type: str
     _input_func: Callable[[str], Awaitable[str]] | None
     _monitor_buffers: dict[int, list[Any]]
 

@@ -20,6 +20,7 @@ from acq.engine._errors import _END_EXCEPTIONS, _Interrupted, _RequestEnd
 from acq.engine._interrupts import _InterruptMixin
 from acq.engine._metadata import _open_metadata, _PersistentMetadata
 from acq.engine._plans import _as_coroutine, _plan_identity
+from acq.engine._preprocess import PlanPreprocessor, _apply_preprocessors, _plan_kind
 from acq.engine._result import RunResult
 from acq.engine._state import RunEngineState, _transition
 from acq.messages import Msg, bind_handler, unbind_handler
@@ -79,7 +80,7 @@ _COMMANDS = [
     "null",
 ]
 
-Preprocessor = Callable[[Msg], Any]
+MessagePreprocessor = Callable[[Msg], Any]
 
 
 class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands):
@@ -118,8 +119,13 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
         self._sync_table: dict[str, Callable[[Msg], Any]] = {
             c: getattr(self, f"_cmd_{c}") for c in _SYNC_COMMANDS
         }
-        self.preprocessors: list[Preprocessor] = []
-        """Functions ``f(msg) -> msg | None`` (sync or async) applied to each message."""
+        self.preprocessors: list[PlanPreprocessor] = []
+        """Plan -> plan functions applied to each plan when it is called, like bluesky's:
+        ``plans.wrappers`` wrappers (e.g. ``plans.wrappers.SupplementalData``) for any
+        plan, bluesky's (``bluesky.preprocessors.SupplementalData``) for generator plans."""
+        self.message_preprocessors: list[MessagePreprocessor] = []
+        """Functions ``f(msg) -> msg | None`` (sync or async) applied to each message;
+        ``None`` drops the message (the plan gets ``None``)."""
         self.msg_hook: Callable[[Msg], None] | None = None
         """Called with every message before it is processed (for logging/inspection)."""
         self._n_msgs = 0
@@ -144,6 +150,7 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
         self._plan_tokens = []
         self._plan_name = ""
         self._plan_args = {}
+        self._plan_type = "coroutine"
         self._requested: str | None = None
         self._reason = ""
 
@@ -251,7 +258,7 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
     async def _apply_hooks(self, msg: Msg) -> Any:
         if self.msg_hook is not None:
             self.msg_hook(msg)
-        for pre in self.preprocessors:
+        for pre in self.message_preprocessors:
             out = pre(msg)
             if asyncio.iscoroutine(out):
                 out = await out
@@ -283,6 +290,8 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
                 f"{self._plan_name!r}; one plan at a time. Wait for it, or end it with "
                 "RE.stop() / RE.abort() / RE.halt()."
             )
+        if self.preprocessors:
+            plan = _apply_preprocessors(plan, self.preprocessors)
         return _as_coroutine(plan, self)
 
     async def _execute(
@@ -298,7 +307,8 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
         self._reset_plan_state()
         self._state = _transition(self._state, RunEngineState.RUNNING, "start a plan")
         self._plan_name, self._plan_args = _plan_identity(plan)
-        self._hooked = bool(self.preprocessors) or self.msg_hook is not None
+        self._plan_type = _plan_kind(plan)
+        self._hooked = bool(self.message_preprocessors) or self.msg_hook is not None
         self._pending = None
         self._call_md = dict(md)
         self._check_tripped()

@@ -22,6 +22,10 @@ __all__: list[str] = []
 
 _RESERVED = frozenset({"uid", "time"})
 MD_FILENAME = "runengine-md.json"
+_FIX = (
+    "Fix the file (a JSON object of metadata), or delete it to start with an empty RE.md "
+    "(scan_id restarts at 1), or use another file: RunEngine(md_path=...) or $ACQ_DATA_DIR."
+)
 
 
 def _data_dir() -> Path:
@@ -65,11 +69,12 @@ class _PersistentMetadata(MutableMapping[str, Any]):
             try:
                 loaded = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
-                raise EngineError(
-                    f"RE.md file {path} is unreadable ({exc}); fix or delete it."
-                ) from None
+                raise EngineError(f"RE.md file {path} is unreadable ({exc}). {_FIX}") from None
             if not isinstance(loaded, dict):
-                raise EngineError(f"RE.md file {path} holds {type(loaded).__name__}, not a dict.")
+                raise EngineError(
+                    f"RE.md file {path} holds a JSON {type(loaded).__name__}, not a dict "
+                    f"(object). {_FIX}"
+                )
             for k, v in loaded.items():
                 _check(k, v)
             self._data = loaded

@@ -102,11 +102,14 @@ async def test_md_merged_and_validated(RE: Any, docs: Any) -> None:
 def test_md_file_errors(tmp_path: Any) -> None:
     bad = tmp_path / "md.json"
     bad.write_text("{nope")
-    with pytest.raises(acq.EngineError, match="unreadable"):
-        acq.RunEngine(md_path=bad)
-    bad.write_text("[1]")
-    with pytest.raises(acq.EngineError, match="not a dict"):
-        acq.RunEngine(md_path=bad)
+    for text, what in (("{nope", "unreadable"), ("[1]", "not a dict")):
+        bad.write_text(text)
+        with pytest.raises(acq.EngineError, match=what) as info:
+            acq.RunEngine(md_path=bad)
+        message = str(info.value)
+        assert str(bad) in message  # names the file
+        assert "delete it" in message
+        assert "md_path=" in message
     RE = acq.RunEngine({"a": 1}, md_path="")
     assert RE.md.path is None
     assert RE.md["a"] == 1

@@ -212,8 +212,8 @@ async def test_register_command_preprocessor_and_hook(RE: Any) -> None:
     async def drop_nulls(msg: Msg) -> Msg | None:
         return None if msg.command == "null" else msg
 
-    RE.preprocessors.append(drop_nulls)
-    RE.preprocessors.append(lambda m: m)
+    RE.message_preprocessors.append(drop_nulls)
+    RE.message_preprocessors.append(lambda m: m)
 
     async def plan() -> Any:
         await send(Msg("null"))
