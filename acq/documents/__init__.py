@@ -51,6 +51,7 @@ from acq.documents._models import (
     StreamRange,
     StreamResource,
 )
+from acq.documents._names import DOCUMENT_NAMES
 from acq.documents._pages import (
     pack_datum_page,
     pack_event_page,
@@ -62,6 +63,7 @@ from acq.documents._validate import DOCUMENT_MODELS, validate_document
 
 __all__ = [
     "DOCUMENT_MODELS",
+    "DOCUMENT_NAMES",
     "CalculatedEventProjection",
     "Calculation",
     "Configuration",

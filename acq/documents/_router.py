@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from acq._exceptions import DocumentValidationError
+from acq.documents._names import DOCUMENT_NAMES
 from acq.documents._pages import (
     pack_datum_page,
     pack_event_page,
@@ -14,20 +15,7 @@ from acq.documents._pages import (
 
 __all__ = ["DocumentRouter"]
 
-_NAMES = frozenset(
-    {
-        "start",
-        "descriptor",
-        "event",
-        "event_page",
-        "stop",
-        "resource",
-        "datum",
-        "datum_page",
-        "stream_resource",
-        "stream_datum",
-    }
-)
+_NAMES = frozenset(DOCUMENT_NAMES)
 
 
 class DocumentRouter:

@@ -12,22 +12,9 @@ from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 from acq._exceptions import AcqError, WriterError
-from acq.documents import unpack_datum_page, unpack_event_page
+from acq.documents import DOCUMENT_NAMES, unpack_datum_page, unpack_event_page
 from acq.writers._destinations import Destination, _as_destination, render_template
 from acq.writers._external import _External
-
-DOCUMENT_NAMES = (
-    "start",
-    "descriptor",
-    "event",
-    "event_page",
-    "stop",
-    "resource",
-    "datum",
-    "datum_page",
-    "stream_resource",
-    "stream_datum",
-)
 
 Doc = dict[str, Any]
 
