@@ -5,12 +5,22 @@ that wait: ``wait``, ``sleep``, ``wait_for``...), drops a half-made event, stops
 the devices the plan moved and pauses Pausable devices. On resume the engine
 re-processes the messages recorded since the last checkpoint, then retries
 the interrupted step, whose result the plan's pending ``await`` receives.
+
+What a resume re-sends (:func:`_to_replay`): everything since the checkpoint
+that puts devices back where the plan had them (``set``, ``trigger``, ``wait``,
+``kickoff``, ``sleep``, a half-made event's ``create`` and ``read``...), but not
+what already went out as documents or still holds: an event that was saved (or
+dropped) is not made again, so seq_nums stay contiguous and no point is
+duplicated; ``open_run``/``close_run``, ``declare_stream``, ``stage``/``unstage``,
+``monitor``/``unmonitor``, ``subscribe``/``unsubscribe``, suspender changes,
+``input`` and ``pause`` itself are not repeated either.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from acq._exceptions import IllegalStateError
@@ -18,12 +28,52 @@ from acq.engine._core import _EngineCore
 from acq.engine._devices import _maybe_await, _name
 from acq.engine._result import RunResult
 from acq.engine._state import RunEngineState, _transition
+from acq.messages import Msg
 
 __all__: list[str] = []
 
 log = logging.getLogger("acq.engine")
 _S = RunEngineState
 _END_STATES = {"stop": _S.STOPPING, "abort": _S.ABORTING, "halt": _S.HALTING}
+# done once and still in effect (or already emitted): a resume does not repeat them
+_NOT_REPLAYED = frozenset(
+    [
+        "open_run",
+        "close_run",
+        "declare_stream",
+        "stage",
+        "unstage",
+        "monitor",
+        "unmonitor",
+        "subscribe",
+        "unsubscribe",
+        "install_suspender",
+        "remove_suspender",
+        "input",
+        "pause",
+    ]
+)
+
+
+def _to_replay(msgs: Sequence[Msg]) -> list[Msg]:
+    """The recorded messages a resume re-sends: all but finished events and ``_NOT_REPLAYED``.
+
+    An event whose ``create`` ... ``save`` (or ``drop``) is in the record already
+    went out (or was discarded on purpose); re-sending it would emit that point
+    twice. A ``create`` with no ``save`` yet is a half-made event: it is re-made.
+    """
+    keep = [m.command not in _NOT_REPLAYED for m in msgs]
+    bundles: dict[Hashable, list[int]] = {}
+    for i, m in enumerate(msgs):
+        cmd = m.command
+        if cmd == "create":
+            bundles[m.run] = [i]
+        elif cmd == "read" and m.run in bundles:
+            bundles[m.run].append(i)
+        elif cmd in ("save", "drop") and m.run in bundles:
+            for j in (*bundles.pop(m.run), i):
+                keep[j] = False
+    return [m for m, k in zip(msgs, keep, strict=True) if k]
 
 
 class _InterruptMixin(_EngineCore):
@@ -180,7 +230,7 @@ class _InterruptMixin(_EngineCore):
             )
             msgs = []
         else:
-            msgs = list(self._record)
+            msgs = _to_replay(self._record)
         self._record.clear()
         self._record_overflow = False
         for m in msgs:
