@@ -48,6 +48,8 @@ class _EngineCore:
         self._slow = kind is not None or self._hooked
 
     _deferred_pause: bool
+    _requested: str | None
+    _reason: str
     _blocked: dict[asyncio.Task[Any], Msg]
     _md: _PersistentMetadata
     _call_md: dict[str, Any]

@@ -16,7 +16,7 @@ from acq.engine._cmd_data import _DataCommands
 from acq.engine._consumers import Callback, _Subscriptions
 from acq.engine._core import Handler
 from acq.engine._devices import _name, _stop_device
-from acq.engine._errors import _END_EXCEPTIONS, _Interrupted, _RequestEnd
+from acq.engine._errors import _END_EXCEPTIONS, _end_exception, _Interrupted, _RequestEnd
 from acq.engine._interrupts import _InterruptMixin
 from acq.engine._metadata import _open_metadata, _PersistentMetadata
 from acq.engine._plans import _as_coroutine, _plan_identity
@@ -441,7 +441,7 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
         assert kind in _END_EXCEPTIONS
         if kind != "halt":
             self._pending = None
-        raise _END_EXCEPTIONS[kind](self._reason or f"{kind} requested by the user")
+        raise _end_exception(kind, self._reason or f"{kind} requested by the user")
 
     def __repr__(self) -> str:
         return f"<RunEngine state={self._state.value!r} md={self._md.path}>"
