@@ -78,6 +78,9 @@ class _EngineCore:
     async def _relieve(self) -> None:
         raise NotImplementedError
 
+    async def _settle(self) -> None:
+        raise NotImplementedError
+
     def _run_for(self, msg: Msg) -> _Run:
         run = self._runs.get(msg.run)
         if run is None:

@@ -129,6 +129,8 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
         self.msg_hook: Callable[[Msg], None] | None = None
         """Called with every message before it is processed (for logging/inspection)."""
         self._n_msgs = 0
+        self.last_result: RunResult | None = None
+        """The :class:`RunResult` of the last plan (also set when it failed)."""
         self._init_interrupts()
         self._init_blocking()
         self._reset_plan_state()
@@ -256,6 +258,9 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
                 raise
 
     async def _apply_hooks(self, msg: Msg) -> Any:
+        failure = self._subs.take_failure()
+        if failure is not None:  # a strict queued consumer failed: the plan fails here
+            raise failure
         if self.msg_hook is not None:
             self.msg_hook(msg)
         for pre in self.message_preprocessors:
@@ -316,6 +321,8 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
         bind = bind_handler(self)
         ret: Any = None
         error: BaseException | None = None
+        for q in self._subs.queues:
+            q.closing, q.failure, q.on_failure = False, None, self._consumer_failed
         try:
             async with asyncio.TaskGroup() as tg:
                 drainers = [tg.create_task(q.drain_forever()) for q in self._subs.queues]
@@ -327,9 +334,10 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
                 exit_status, reason = self._outcome(error)
                 await self._cleanup(exit_status, reason)
                 await self._finish_drainers(drainers)
-        except BaseExceptionGroup as group:  # a strict queued consumer failed
-            first = group.exceptions[0]
-            raise first from None
+            late = self._subs.take_failure()  # a strict consumer failed on the last documents
+            if late is not None and error is None:
+                error = late
+                exit_status, reason = self._outcome(error)
         finally:
             try:
                 unbind_handler(bind)
@@ -415,6 +423,22 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
         for task in late:
             log.error("a document consumer did not finish within %s s", self._cleanup_timeout)
             task.cancel()
+
+    def _consumer_failed(self) -> None:
+        """A strict queued consumer failed: check for it before the next message."""
+        self._hooked = self._slow = True
+
+    async def _settle(self) -> None:
+        """Strict mode, before a run closes: let queued consumers take every document
+        so far, so that a failure among them fails the run."""
+        for q in self._subs.queues:
+            while q.items and q.failure is None:
+                if q in self._draining:
+                    q.space.clear()
+                    q.wakeup.set()
+                    await q.space.wait()
+                else:
+                    await q.drain_now()
 
     async def _relieve(self) -> None:
         """Back-pressure: wait until every queued consumer has room again."""
