@@ -60,12 +60,15 @@ class _ActionCommands(_EngineCore):
         fn = _require(msg.obj, "prepare", "Preparable", msg)
         return self._track(msg, fn(*msg.args))
 
-    async def _cmd_wait(self, msg: Msg) -> None:
+    async def _cmd_wait(self, msg: Msg) -> bool:
+        """Wait for ``group``; True when all its statuses are done. On ``timeout``:
+        raise, or return False keeping the group (``error_on_timeout=False``, bluesky's
+        name; ``move_on=True`` is an alias)."""
         group: Hashable = msg.kwargs.get("group", msg.args[0] if msg.args else None)
         statuses = self._groups.get(group)
         if not statuses:
             self._groups.pop(group, None)
-            return
+            return True
         for st in statuses:
             if not getattr(st, "done", False):
                 break
@@ -74,20 +77,22 @@ class _ActionCommands(_EngineCore):
             for st in statuses:
                 if not getattr(st, "success", True):
                     raise _status_failed(st)  # type: ignore[misc]
-            return
+            return True
         timeout = msg.kwargs.get("timeout")
         try:
             await self._await_blocking(msg, self._wait_all(statuses, timeout))
         except TimeoutError:
-            if msg.kwargs.get("move_on", False):
-                return
             pending = [repr(s) for s in statuses if not getattr(s, "done", False)]
+            if not msg.kwargs.get("error_on_timeout", True) or msg.kwargs.get("move_on", False):
+                return False
             raise _plan_error(
                 msg,
                 f"(group {group!r}) timed out after {timeout} s; still running: "
-                f"{', '.join(pending)}.",
+                f"{', '.join(pending)}. Raise the timeout, or pass error_on_timeout=False "
+                "to go on without them.",
             ) from None
         self._groups.pop(group, None)
+        return True
 
     @staticmethod
     async def _wait_all(statuses: list[Any], timeout: float | None) -> None:

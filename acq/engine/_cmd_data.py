@@ -53,8 +53,13 @@ class _DataCommands(_EngineCore):
 
     async def _cmd_close_run(self, msg: Msg) -> str:
         run = self._run_for(msg)
+        if self._subs.strict and self._subs.queues:
+            await self._settle()
+            failure = self._subs.take_failure()
+            if failure is not None:
+                raise failure
         exit_status = msg.kwargs.get("exit_status") or "success"
-        reason = msg.kwargs.get("reason") or ""
+        reason = msg.kwargs.get("reason") or (self._reason if self._requested else "")
         self._close(run, exit_status, reason)
         return run.uid
 

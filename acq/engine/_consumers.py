@@ -53,6 +53,10 @@ class _QueuedConsumer:
         self.wakeup = asyncio.Event()
         self.space = asyncio.Event()
         self.failure: BaseException | None = None
+        """The error of a strict consumer (it then gets no more documents)."""
+        self.raised = False
+        """Whether the engine has raised ``failure`` into the plan already."""
+        self.on_failure: Callable[[], None] | None = None
         self.closing = False
 
     def __call__(self, name: str, doc: dict[str, Any]) -> None:
@@ -67,17 +71,24 @@ class _QueuedConsumer:
         return len(self.items) >= self.maxsize
 
     async def drain_forever(self) -> None:
-        """Deliver documents until told to close (then deliver what is left and return)."""
-        self.closing = False
+        """Deliver documents until told to close (then deliver what is left and return).
+
+        The engine resets ``closing`` before starting this task: a run that ends
+        before the task first runs must still find ``closing`` set.
+        """
         while True:
-            await self.wakeup.wait()
-            self.wakeup.clear()
             await self.drain_now()
-            if self.closing:
+            if self.closing and not self.items:
                 return
+            if not self.items:
+                self.wakeup.clear()
+                await self.wakeup.wait()
 
     async def drain_now(self) -> None:
         while self.items:
+            if self.failure is not None:  # a strict consumer failed: it gets no more
+                self.items.clear()
+                break
             name, doc = self.items.popleft()
             try:
                 out = self.func(name, doc)
@@ -87,8 +98,10 @@ class _QueuedConsumer:
                 self.errors += 1
                 if self.strict:
                     self.failure = exc
-                    self.items.clear()
-                    raise
+                    self.raised = False
+                    if self.on_failure is not None:
+                        self.on_failure()
+                    continue
                 log.exception("document consumer %r failed on %r document", self.func, name)
             self.delivered += 1
             if len(self.items) < self.maxsize:
@@ -164,6 +177,14 @@ class _Subscriptions:
                 if self.strict:
                     raise
                 log.exception("callback %r failed on %r document", cb, name)
+
+    def take_failure(self) -> BaseException | None:
+        """The first strict queued-consumer failure not raised yet (marked raised)."""
+        for q in self.queues:
+            if q.failure is not None and not q.raised:
+                q.raised = True
+                return q.failure
+        return None
 
     def congested(self) -> bool:
         return any(q.full for q in self.queues)

@@ -48,6 +48,8 @@ class _EngineCore:
         self._slow = kind is not None or self._hooked
 
     _deferred_pause: bool
+    _requested: str | None
+    _reason: str
     _blocked: dict[asyncio.Task[Any], Msg]
     _md: _PersistentMetadata
     _call_md: dict[str, Any]
@@ -74,6 +76,9 @@ class _EngineCore:
         raise NotImplementedError
 
     async def _relieve(self) -> None:
+        raise NotImplementedError
+
+    async def _settle(self) -> None:
         raise NotImplementedError
 
     def _run_for(self, msg: Msg) -> _Run:

@@ -48,7 +48,11 @@ def _status_failed(status: Any) -> BaseException | None:
 
 
 async def _await_status(status: Any) -> None:
-    """Wait for an awaitable or a callback-style (bluesky/ophyd) status; raise if it failed."""
+    """Wait for an awaitable or a callback-style (bluesky/ophyd) status; raise if it failed.
+
+    Cancelling the waiter (a pause, a stop, a ``wait`` timeout) never cancels the
+    device's action: the status is watched through its callback, or shielded.
+    """
     if status is None:
         return
     if getattr(status, "done", False):
@@ -56,27 +60,48 @@ async def _await_status(status: Any) -> None:
         if exc is not None:
             raise exc
         return
-    if inspect.isawaitable(status):
-        await status
-        return
     add_callback = getattr(status, "add_callback", None)
     if add_callback is None:
+        if inspect.isawaitable(status):
+            fut = asyncio.ensure_future(status)
+            fut.add_done_callback(_retrieve)
+            await asyncio.shield(fut)
+            return
         raise PlanError(
             f"{status!r} is not a status: expected an awaitable or an object with "
             ".done and .add_callback(cb)."
         )
     loop = asyncio.get_running_loop()
-    fut: asyncio.Future[None] = loop.create_future()
+    waiter: asyncio.Future[None] = loop.create_future()
 
-    def _set(_st: Any = None) -> None:
-        if not fut.done():
-            fut.set_result(None)
+    def _set() -> None:
+        if not waiter.done():
+            waiter.set_result(None)
 
-    add_callback(lambda st: loop.call_soon_threadsafe(_set))
-    await fut
+    def _done(_st: Any = None) -> None:
+        if _running_loop() is loop:
+            _set()
+        else:  # a thread-based (ophyd) status
+            loop.call_soon_threadsafe(_set)
+
+    add_callback(_done)
+    await waiter
     exc = _status_failed(status)
     if exc is not None:
         raise exc
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _retrieve(fut: asyncio.Future[Any]) -> None:
+    """Mark a shielded action's error as seen (the waiter may be gone)."""
+    if not fut.cancelled():
+        fut.exception()
 
 
 async def _stop_device(obj: Any) -> None:

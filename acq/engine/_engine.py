@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
@@ -15,19 +14,19 @@ from acq.engine._cmd_action import _ActionCommands
 from acq.engine._cmd_data import _DataCommands
 from acq.engine._consumers import Callback, _Subscriptions
 from acq.engine._core import Handler
-from acq.engine._devices import _name, _stop_device
-from acq.engine._errors import _END_EXCEPTIONS, _Interrupted, _RequestEnd
+from acq.engine._devices import _name
+from acq.engine._errors import _Interrupted
 from acq.engine._interrupts import _InterruptMixin
+from acq.engine._lifecycle import _LifecycleMixin
 from acq.engine._metadata import _open_metadata, _PersistentMetadata
-from acq.engine._plans import _as_coroutine, _plan_identity
-from acq.engine._preprocess import PlanPreprocessor, _apply_preprocessors, _plan_kind
+from acq.engine._plans import _as_coroutine
+from acq.engine._preprocess import PlanPreprocessor, _apply_preprocessors
 from acq.engine._result import RunResult
-from acq.engine._state import RunEngineState, _transition
-from acq.messages import Msg, bind_handler, unbind_handler
+from acq.engine._state import RunEngineState
+from acq.messages import Msg
 
 __all__ = ["RunEngine"]
 
-log = logging.getLogger("acq.engine")
 
 # handlers that never wait: called without making a coroutine (the hot path)
 _SYNC_COMMANDS = frozenset(
@@ -83,7 +82,7 @@ _COMMANDS = [
 MessagePreprocessor = Callable[[Msg], Any]
 
 
-class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands):
+class RunEngine(_LifecycleMixin, _InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands):
     """Runs plans: ``await RE(plan)`` on a running loop, ``RE(plan)`` in a script.
 
     Parameters: ``md`` (merged into ``RE.md``, which persists in
@@ -129,6 +128,8 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
         self.msg_hook: Callable[[Msg], None] | None = None
         """Called with every message before it is processed (for logging/inspection)."""
         self._n_msgs = 0
+        self.last_result: RunResult | None = None
+        """The :class:`RunResult` of the last plan (also set when it failed)."""
         self._init_interrupts()
         self._init_blocking()
         self._reset_plan_state()
@@ -256,6 +257,9 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
                 raise
 
     async def _apply_hooks(self, msg: Msg) -> Any:
+        failure = self._subs.take_failure()
+        if failure is not None:  # a strict queued consumer failed: the plan fails here
+            raise failure
         if self.msg_hook is not None:
             self.msg_hook(msg)
         for pre in self.message_preprocessors:
@@ -293,155 +297,6 @@ class RunEngine(_InterruptMixin, _BlockingMixin, _DataCommands, _ActionCommands)
         if self.preprocessors:
             plan = _apply_preprocessors(plan, self.preprocessors)
         return _as_coroutine(plan, self)
-
-    async def _execute(
-        self,
-        coro: Any,
-        plan: Any,
-        subs: Mapping[str, Callback] | Callback | None,
-        md: Mapping[str, Any],
-    ) -> RunResult:
-        if self._state is not RunEngineState.IDLE:
-            coro.close()
-            self._prepare(plan)
-        self._reset_plan_state()
-        self._state = _transition(self._state, RunEngineState.RUNNING, "start a plan")
-        self._plan_name, self._plan_args = _plan_identity(plan)
-        self._plan_type = _plan_kind(plan)
-        self._hooked = bool(self.message_preprocessors) or self.msg_hook is not None
-        self._pending = None
-        self._call_md = dict(md)
-        self._check_tripped()
-        tokens = self._subscribe_call(subs)
-        bind = bind_handler(self)
-        ret: Any = None
-        error: BaseException | None = None
-        try:
-            async with asyncio.TaskGroup() as tg:
-                drainers = [tg.create_task(q.drain_forever()) for q in self._subs.queues]
-                self._draining = set(self._subs.queues)
-                try:
-                    ret = await coro
-                except BaseException as exc:
-                    error = exc
-                exit_status, reason = self._outcome(error)
-                await self._cleanup(exit_status, reason)
-                await self._finish_drainers(drainers)
-        except BaseExceptionGroup as group:  # a strict queued consumer failed
-            first = group.exceptions[0]
-            raise first from None
-        finally:
-            try:
-                unbind_handler(bind)
-            except ValueError:  # pragma: no cover - coroutine finalized in another context
-                pass
-            for token in [*tokens, *self._plan_tokens]:
-                if token in self._subs.tokens:
-                    self._subs.unsubscribe(token)
-            self._draining = set()
-            self._state = RunEngineState.IDLE
-        return self._result(ret, error, exit_status, reason)
-
-    def _subscribe_call(self, subs: Mapping[str, Callback] | Callback | None) -> list[int]:
-        if subs is None:
-            return []
-        if callable(subs):
-            return [self._subs.subscribe(subs)]
-        out: list[int] = []
-        for name, funcs in subs.items():
-            for f in funcs if isinstance(funcs, list | tuple) else [funcs]:
-                out.append(self._subs.subscribe(f, name))
-        return out
-
-    def _outcome(self, error: BaseException | None) -> tuple[str, str]:
-        kind = self._requested
-        if kind is None and isinstance(error, _RequestEnd):
-            kind = error.kind
-        if kind is not None:
-            return ("success" if kind == "stop" else "abort"), self._reason or f"{kind} requested"
-        if isinstance(error, asyncio.CancelledError):
-            return "abort", "the task running the plan was cancelled"
-        if isinstance(error, KeyboardInterrupt):
-            return "abort", "KeyboardInterrupt"
-        if error is not None:
-            return "fail", f"{type(error).__name__}: {error}"
-        return "success", ""
-
-    def _result(
-        self, ret: Any, error: BaseException | None, exit_status: str, reason: str
-    ) -> RunResult:
-        interrupted = self._requested is not None or isinstance(error, _RequestEnd)
-        failed = error is not None and not interrupted
-        result = RunResult(
-            run_start_uids=tuple(self._run_uids),
-            plan_result=None if interrupted else ret,
-            exit_status=exit_status,  # type: ignore[arg-type]
-            interrupted=interrupted,
-            reason=reason,
-            exception=error if failed else None,
-        )
-        self.last_result = result
-        if failed:
-            assert error is not None
-            raise error
-        return result
-
-    async def _cleanup(self, exit_status: str, reason: str) -> None:
-        """Bounded cleanup after the plan: stop movers, unstage, close every open run."""
-        if exit_status != "success" or self._requested is not None:
-            await self._stop_movers()
-        for obj in reversed(list(self._staged.values())):
-            try:
-                async with asyncio.timeout(self._cleanup_timeout):
-                    out = obj.unstage()
-                    if hasattr(out, "add_callback") or asyncio.iscoroutine(out):
-                        from acq.engine._devices import _await_status
-
-                        await _await_status(out)
-            except Exception:
-                log.exception("unstage of %s failed during cleanup", _name(obj))
-        self._staged.clear()
-        for run in list(self._runs.values()):
-            self._close(run, exit_status, reason)
-
-    async def _finish_drainers(self, drainers: list[asyncio.Task[None]]) -> None:
-        """Let queued consumers deliver what is left (bounded by ``cleanup_timeout``)."""
-        for q in self._draining:
-            q.closing = True
-            q.wakeup.set()
-        if not drainers:
-            return
-        _, late = await asyncio.wait(drainers, timeout=self._cleanup_timeout)
-        for task in late:
-            log.error("a document consumer did not finish within %s s", self._cleanup_timeout)
-            task.cancel()
-
-    async def _relieve(self) -> None:
-        """Back-pressure: wait until every queued consumer has room again."""
-        for q in self._subs.queues:
-            while q.full:
-                q.backpressure_waits += 1
-                if q in self._draining:
-                    q.space.clear()
-                    q.wakeup.set()
-                    await q.space.wait()
-                else:
-                    await q.drain_now()
-
-    async def _stop_movers(self) -> None:
-        for obj in list(self._movers.values()):
-            try:
-                async with asyncio.timeout(self._cleanup_timeout):
-                    await _stop_device(obj)
-            except Exception:
-                log.exception("stopping %s failed", _name(obj))
-
-    def _raise_end(self) -> None:
-        kind = self._pending
-        assert kind in _END_EXCEPTIONS
-        if kind != "halt":
-            self._pending = None
-        raise _END_EXCEPTIONS[kind](self._reason or f"{kind} requested by the user")
 
     def __repr__(self) -> str:
         return f"<RunEngine state={self._state.value!r} md={self._md.path}>"
