@@ -5,6 +5,12 @@ user data directory (``$XDG_DATA_HOME/acq``, ``~/.local/share/acq``,
 ``~/Library/Application Support/acq`` or ``%LOCALAPPDATA%\\acq``). Keys are
 strings, values must survive a JSON round trip, and the keys the engine fills
 itself (``uid``, ``time``) are refused. ``scan_id`` is the persistent counter.
+
+Several processes may share one file: each write, and the scan counter's
+read-increment-write, holds an exclusive ``fcntl.flock`` on a lock file next to
+it (``<file>.lock``), and the counter is re-read from the file under that lock,
+so concurrent runs get distinct scan_ids. The lock is POSIX only; on Windows the
+file is written without it (one process per file there).
 """
 
 from __future__ import annotations
@@ -13,10 +19,14 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from acq._exceptions import EngineError
+
+if sys.platform != "win32":
+    import fcntl
 
 __all__: list[str] = []
 
@@ -84,13 +94,30 @@ class _PersistentMetadata(MutableMapping[str, Any]):
         """The JSON file (None: kept in memory only)."""
         return self._path
 
+    @contextmanager
+    def _locked(self, path: Path) -> Iterator[None]:
+        """Hold an exclusive lock on ``<file>.lock`` (across processes; POSIX only)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if sys.platform == "win32":  # pragma: no cover - platform specific
+            yield
+            return
+        with open(path.with_name(path.name + ".lock"), "a") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+    def _write(self, path: Path) -> None:
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(self._data, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)
+
     def _save(self) -> None:
         if self._path is None:
             return
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self._data, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self._path)
+        with self._locked(self._path):
+            self._write(self._path)
 
     def __getitem__(self, key: str) -> Any:
         return self._data[key]
@@ -121,10 +148,29 @@ class _PersistentMetadata(MutableMapping[str, Any]):
         self._save()
 
     def next_scan_id(self) -> int:
-        """Increment and persist the scan counter; return the new value."""
-        sid = int(self._data.get("scan_id", 0)) + 1
-        self._data["scan_id"] = sid
-        self._save()
+        """Increment and persist the scan counter; return the new value.
+
+        With a file, the counter is read from the file (another process may have
+        advanced it), incremented and written back under the file lock.
+        """
+        path = self._path
+        if path is None:
+            sid = int(self._data.get("scan_id", 0)) + 1
+            self._data["scan_id"] = sid
+            return sid
+        with self._locked(path):
+            current = self._data.get("scan_id", 0)
+            try:
+                on_disk = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                on_disk = None
+            if isinstance(on_disk, dict):
+                stored = on_disk.get("scan_id")
+                if isinstance(stored, int) and not isinstance(stored, bool):
+                    current = stored
+            sid = int(current) + 1
+            self._data["scan_id"] = sid
+            self._write(path)
         return sid
 
 
