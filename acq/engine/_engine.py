@@ -91,7 +91,10 @@ class RunEngine(_LifecycleMixin, _InterruptMixin, _BlockingMixin, _DataCommands,
     ``record_limit`` (messages kept since the last checkpoint for rewinding on
     resume), ``cleanup_timeout`` (seconds each stop/unstage may take when a run
     ends early), ``input_func`` (async replacement for ``input`` in the
-    ``input`` command).
+    ``input`` command), ``record_interruptions`` (off by default, as in
+    bluesky: when on, every open run gets an ``interruptions`` stream with one
+    event per pause/suspension and per resume, data key ``interruption`` with
+    the value ``"pause"``, ``"suspend"`` or ``"resume"``).
     """
 
     def __init__(
@@ -103,8 +106,12 @@ class RunEngine(_LifecycleMixin, _InterruptMixin, _BlockingMixin, _DataCommands,
         record_limit: int = 10_000,
         cleanup_timeout: float = 5.0,
         input_func: Callable[[str], Awaitable[str]] | None = None,
+        record_interruptions: bool = False,
     ) -> None:
         self._md = _open_metadata(md, md_path)
+        self.record_interruptions = record_interruptions
+        """Record each pause, suspension and resume of an open run as an event in its
+        ``interruptions`` stream (like bluesky's ``RE.record_interruptions``)."""
         self._subs = _Subscriptions(strict)
         self._state = RunEngineState.IDLE
         self._record: deque[Msg] = deque()
@@ -154,6 +161,7 @@ class RunEngine(_LifecycleMixin, _InterruptMixin, _BlockingMixin, _DataCommands,
         self._plan_type = "coroutine"
         self._requested: str | None = None
         self._reason = ""
+        self._was_interrupted = False
 
     # ------------------------------------------------------------------ public API
     @property

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Hashable, Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ from acq._exceptions import IllegalStateError
 from acq.engine._core import _EngineCore
 from acq.engine._devices import _maybe_await, _name
 from acq.engine._result import RunResult
+from acq.engine._run import _Descriptor, _uid
 from acq.engine._state import RunEngineState, _transition
 from acq.messages import Msg
 
@@ -54,6 +56,9 @@ _NOT_REPLAYED = frozenset(
     ]
 )
 
+_INTERRUPTIONS = "interruptions"
+_INTERRUPTION_KEYS = {"interruption": {"dtype": "string", "shape": [], "source": "RunEngine"}}
+
 
 def _to_replay(msgs: Sequence[Msg]) -> list[Msg]:
     """The recorded messages a resume re-sends: all but finished events and ``_NOT_REPLAYED``.
@@ -80,6 +85,8 @@ class _InterruptMixin(_EngineCore):
     _state: RunEngineState
     _requested: str | None
     _reason: str
+    _was_interrupted: bool
+    record_interruptions: bool
 
     def _init_interrupts(self) -> None:
         self._interrupting: set[asyncio.Task[Any]] = set()
@@ -195,6 +202,7 @@ class _InterruptMixin(_EngineCore):
             self._state = _transition(self._state, _S.PAUSING, "pause")
         await self._interrupt_cleanup()
         self._state = _transition(self._state, _S.PAUSED, "pause")
+        self._interruption("pause")
         log.info("RunEngine paused in plan %r", self._plan_name)
         for fut in self._paused_waiters:
             if not fut.done():
@@ -207,7 +215,33 @@ class _InterruptMixin(_EngineCore):
         if self._pending in _END_STATES:
             self._raise_end()
         self._state = _transition(self._state, _S.RUNNING, "resume")
+        self._interruption("resume")
         await self._continue()
+
+    def _interruption(self, value: str) -> None:
+        """Note a pause/suspend/resume; with ``record_interruptions``, emit it per open run."""
+        self._was_interrupted = True
+        if not self.record_interruptions:
+            return
+        for run in list(self._runs.values()):
+            desc = run.by_name.get(_INTERRUPTIONS)
+            if desc is None or desc.doc["data_keys"] != _INTERRUPTION_KEYS:
+                doc = run.descriptor_doc(_INTERRUPTIONS, [], _INTERRUPTION_KEYS, {}, {}, {})
+                desc = _Descriptor(doc, frozenset())
+                run.by_name[_INTERRUPTIONS] = desc
+                self._subs.emit("descriptor", doc)
+            now = time.time()
+            desc.seq += 1
+            event = {
+                "uid": _uid(),
+                "time": now,
+                "descriptor": desc.uid,
+                "seq_num": desc.seq,
+                "data": {"interruption": value},
+                "timestamps": {"interruption": now},
+                "filled": {},
+            }
+            self._subs.emit("event", event)
 
     async def _continue(self) -> None:
         for obj in self._pausable.values():
@@ -286,6 +320,7 @@ class _InterruptMixin(_EngineCore):
             return
         self._state = _transition(self._state, _S.SUSPENDING, "suspend")
         await self._interrupt_cleanup()
+        self._interruption("suspend")
         tripped = list(self._tripped)
         saved = (list(self._record), self._record_overflow)
         log.warning(
@@ -312,6 +347,7 @@ class _InterruptMixin(_EngineCore):
         self._record_overflow = saved[1]
         target = _S.PAUSING if self._deferred_pause else _S.RUNNING
         self._state = _transition(self._state, target, "resume after suspension")
+        self._interruption("resume")
         await self._continue()
 
     async def _run_inner(self, plan: Any) -> None:

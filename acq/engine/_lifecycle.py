@@ -36,6 +36,7 @@ class _LifecycleMixin(_EngineCore):
     _draining: set[Any]
     _requested: str | None
     _reason: str
+    _was_interrupted: bool
     message_preprocessors: list[Callable[[Msg], Any]]
     msg_hook: Callable[[Msg], None] | None
     last_result: RunResult | None
@@ -123,13 +124,13 @@ class _LifecycleMixin(_EngineCore):
     def _result(
         self, ret: Any, error: BaseException | None, exit_status: str, reason: str
     ) -> RunResult:
-        interrupted = self._requested is not None or isinstance(error, _RequestEnd)
-        failed = error is not None and not interrupted
+        ended = self._requested is not None or isinstance(error, _RequestEnd)
+        failed = error is not None and not ended
         result = RunResult(
             run_start_uids=tuple(self._run_uids),
-            plan_result=None if interrupted else ret,
+            plan_result=None if ended else ret,
             exit_status=exit_status,  # type: ignore[arg-type]
-            interrupted=interrupted,
+            interrupted=ended or self._was_interrupted,
             reason=reason,
             exception=error if failed else None,
         )

@@ -17,7 +17,8 @@ class RunResult:
     ``run_start_uids`` lists the uid of every run the plan opened, in order;
     ``plan_result`` is what the plan returned; ``exit_status`` is "success",
     "abort" or "fail"; ``interrupted`` is True when a stop, abort or halt ended
-    the plan early (``reason`` then says why); ``exception`` is the error that
+    the plan early (``reason`` then says why) or when it was paused or
+    suspended at least once (and resumed); ``exception`` is the error that
     failed the plan, if any (it is also raised).
     """
 
