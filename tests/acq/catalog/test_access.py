@@ -62,11 +62,9 @@ def test_read_columns_config_timestamps(catalog: Catalog, run_docs: list) -> Non
 
 
 def test_pandas_and_xarray(catalog: Catalog, run_docs: list) -> None:
-    pytest.importorskip("pandas")
     table = catalog[-1].primary.read()
     df = table.to_pandas()
     assert list(df["x"]) == list(range(6))
-    pytest.importorskip("xarray")
     ds = table.to_xarray()
     assert ds["det"].values.tolist() == [float(i) ** 2 for i in range(6)]
 

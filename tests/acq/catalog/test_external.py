@@ -76,7 +76,8 @@ def test_lazy_read_touches_only_the_frames_asked(catalog: Catalog, tmp_path: Pat
 
 
 def test_npy_tiff_stack_and_series(catalog: Catalog, tmp_path: Path) -> None:
-    tifffile = pytest.importorskip("tifffile")
+    import tifffile
+
     frames = np.arange(5 * 3 * 4, dtype="<u2").reshape(5, 3, 4)
     np.save(tmp_path / "f.npy", frames)
     tifffile.imwrite(tmp_path / "stack.tiff", frames, photometric="minisblack")
