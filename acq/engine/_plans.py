@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import warnings
-from collections.abc import Coroutine, Generator, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable
 from typing import Any
 
 from acq._exceptions import InvalidPlanError
@@ -56,14 +56,14 @@ def _as_coroutine(plan: Any, handler: MessageHandler) -> Coroutine[Any, Any, Any
     if inspect.isgenerator(plan) or (
         hasattr(plan, "send") and hasattr(plan, "throw") and hasattr(plan, "__next__")
     ):  # generators, and wrappers such as bluesky's Plan
-        return _drive_generator(plan, handler)
+        return _drive_generator(plan, handler.process)
     if inspect.iscoroutinefunction(plan) or inspect.isgeneratorfunction(plan):
         raise InvalidPlanError(
             f"RE was given the plan function {plan.__qualname__!r} itself, not a plan. "
             f"Call it: RE({plan.__name__}(...))."
         )
     if isinstance(plan, list | tuple) and all(hasattr(m, "command") for m in plan):
-        return _drive_generator(_messages(plan), handler)
+        return _drive_generator(_messages(plan), handler.process)
     raise InvalidPlanError(
         f"RE expected a plan (an `async def` coroutine such as count([det]), or a "
         f"generator yielding Msg objects), but got {type(plan).__name__}: {plan!r:.80}."
@@ -75,13 +75,18 @@ def _messages(msgs: Iterable[Any]) -> Generator[Any, Any, None]:
         yield m
 
 
-async def _drive_generator(gen: Generator[Any, Any, Any], handler: MessageHandler) -> Any:
-    """Run a bluesky-style generator plan: each yielded Msg goes through ``handler``."""
+async def _drive_generator(
+    gen: Generator[Any, Any, Any], process: Callable[[Any], Awaitable[Any]]
+) -> Any:
+    """Run a bluesky-style generator plan: each yielded Msg goes through ``process``.
+
+    ``process`` is the engine's ``handler.process``, or ``acq.messages.send`` when a
+    coroutine wrapper (a plan preprocessor) must see the generator's messages.
+    """
     from acq.engine._errors import _HaltRequested
 
     value: Any = None
     error: BaseException | None = None
-    process = handler.process
     try:
         while True:
             try:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
 from acq._exceptions import InvalidPlanError
+from acq.engine._plans import _drive_generator
 from acq.messages import send
 
 __all__: list[str] = []
@@ -56,30 +57,7 @@ def _close(obj: Any) -> None:
 
 async def _generator_as_coroutine(gen: Generator[Any, Any, Any]) -> Any:
     """Drive a generator plan with ``await send(msg)``, so coroutine wrappers see its messages."""
-    from acq.engine._errors import _HaltRequested
-
-    value: Any = None
-    error: BaseException | None = None
-    try:
-        while True:
-            try:
-                msg = gen.send(value) if error is None else gen.throw(error)
-            except StopIteration as done:
-                return done.value
-            error = None
-            if not hasattr(msg, "command"):
-                raise InvalidPlanError(
-                    f"plan {getattr(gen, '__qualname__', gen)!r} yielded {msg!r}; "
-                    "a plan must yield Msg objects."
-                )
-            try:
-                value = await send(msg)
-            except _HaltRequested:
-                raise
-            except Exception as exc:
-                error = exc
-    finally:
-        _close(gen)
+    return await _drive_generator(gen, send)
 
 
 def _mismatch(index: int, pre: Any, plan: Any, out: Any) -> InvalidPlanError:
